@@ -1,0 +1,9 @@
+/**
+ * The composition root's module list: the only place that names every module. Order matters
+ * only for start-up logs; the kernel resolves dependencies lazily.
+ */
+import { catalogModule } from './modules/catalog/module.ts';
+import { identityModule } from './modules/identity/module.ts';
+import type { ModuleDefinition } from './shared/module.ts';
+
+export const modules: readonly ModuleDefinition[] = [identityModule, catalogModule] as readonly ModuleDefinition[];

@@ -1,0 +1,21 @@
+/**
+ * identity's public entry: what other modules may import. Accounts, password hashes and refresh
+ * tokens stay inside; other modules learn who a caller is from the verified access token.
+ */
+import { z } from 'zod';
+import { defineApi } from '../../shared/api.ts';
+
+export const Role = z.enum(['customer', 'barista', 'admin']);
+
+export const UserDto = z.object({
+  id: z.uuid(),
+  email: z.email(),
+  displayName: z.string(),
+  role: Role,
+});
+export type UserDto = z.infer<typeof UserDto>;
+
+export const identityApi = defineApi('identity', {
+  getUser: { input: z.object({ id: z.uuid() }), output: UserDto.nullable() },
+});
+export type IdentityApi = typeof identityApi;

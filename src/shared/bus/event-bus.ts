@@ -1,0 +1,490 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { currentContext, runInContext } from '../context.ts';
+import { query, type Db, type Executor, type Tx } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Envelope, EventContract, PayloadOf } from './contract.ts';
+import type { Commit, Publish, Subscription } from './subscription.ts';
+import type { BusTables } from './tables.ts';
+import type { DeliveryResult, Transport } from './transport.ts';
+
+export interface BusOptions {
+  pollMs: number;
+  batchSize: number;
+  leaseSeconds: number;
+  retentionHours: number;
+  /** The deployment's Postgres client for LISTEN/NOTIFY wake-ups; undefined on PGlite. */
+  listen?: (channel: string, onNotify: (module: string) => void) => Promise<{ unlisten(): Promise<void> }>;
+  notifies: boolean;
+}
+
+interface ModuleBus {
+  module: string;
+  db: Db;
+  tables: BusTables;
+  publishes: Map<string, EventContract>;
+}
+
+interface SubscriptionRuntime {
+  module: ModuleBus;
+  subscription: Subscription;
+}
+
+export interface DeadLetter {
+  eventId: string;
+  subscription: string;
+  module: string;
+  type: string;
+  attempts: number;
+  lastError: string | null;
+  failedAt: string;
+  envelope: Envelope;
+}
+
+export type BusObservation =
+  | { kind: 'published'; envelope: Envelope }
+  | { kind: 'handled'; subscription: string; envelope: Envelope; outcome: DeliveryResult['outcome'] }
+  | { kind: 'failed'; subscription: string; envelope: Envelope; attempt: number; error: unknown }
+  | { kind: 'dead-lettered'; subscription: string; envelope: Envelope };
+
+const NOTIFY_CHANNEL = 'cafe_outbox';
+
+class DuplicateDelivery extends Error {}
+
+/**
+ * The kernel's event bus: outbox writes, the relay that claims outbox rows and hands them to the
+ * transport, and the deliverer that runs a handler inside its inbox transaction.
+ */
+export class EventBus {
+  private readonly modules = new Map<string, ModuleBus>();
+  private readonly subscriptions = new Map<string, SubscriptionRuntime>();
+  private readonly byType = new Map<string, string[]>();
+  private readonly observers = new EventEmitter();
+  private running = false;
+  private readonly wakers = new Map<string, () => void>();
+  private readonly loops: Promise<void>[] = [];
+  private readonly inflight = new Set<Promise<void>>();
+  private listener?: { unlisten(): Promise<void> };
+  private pruneTimer?: ReturnType<typeof setInterval>;
+
+  constructor(
+    readonly transport: Transport,
+    private readonly options: BusOptions,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    this.observers.setMaxListeners(0);
+  }
+
+  registerModule(module: string, db: Db, tables: BusTables, publishes: readonly EventContract[]): void {
+    this.modules.set(module, { module, db, tables, publishes: new Map(publishes.map((e) => [e.type, e])) });
+  }
+
+  addSubscription(module: string, subscription: Subscription): void {
+    const owner = this.modules.get(module);
+    if (!owner) throw new Error(`Module ${module} is not registered with the bus`);
+    if (this.subscriptions.has(subscription.name)) throw new Error(`Duplicate subscription name ${subscription.name}`);
+    this.subscriptions.set(subscription.name, { module: owner, subscription });
+    const list = this.byType.get(subscription.event.type) ?? [];
+    list.push(subscription.name);
+    this.byType.set(subscription.event.type, list);
+  }
+
+  subscriptionNames(): string[] {
+    return [...this.subscriptions.keys()];
+  }
+
+  /** Publisher side: the `publish` function bound to a module's outbox and a transaction. */
+  publisher(module: string, tx: Executor): Publish {
+    const owner = this.modules.get(module);
+    if (!owner) throw new Error(`Module ${module} is not registered with the bus`);
+    return async (event, payload) => {
+      if (!owner.publishes.has(event.type)) {
+        throw new Error(`Module ${module} does not declare that it publishes ${event.type}`);
+      }
+      // Validation at the publisher: an invalid payload never reaches the outbox.
+      const parsed = event.payload.parse(payload) as PayloadOf<typeof event>;
+      const ctx = currentContext();
+      const envelope: Envelope<PayloadOf<typeof event>> = {
+        id: uuidv7(),
+        type: event.type,
+        version: event.version,
+        occurredAt: new Date().toISOString(),
+        source: module,
+        correlationId: ctx?.correlationId ?? uuidv7(),
+        causationId: ctx?.causationId ?? null,
+        traceparent: ctx?.traceparent ?? null,
+        payload: parsed,
+      };
+      await tx.insert(owner.tables.outbox).values({
+        id: envelope.id,
+        type: envelope.type,
+        version: envelope.version,
+        occurredAt: envelope.occurredAt,
+        source: envelope.source,
+        correlationId: envelope.correlationId,
+        causationId: envelope.causationId,
+        traceparent: envelope.traceparent,
+        payload: envelope.payload as object,
+      });
+      // NOTIFY is transactional: other relays hear it only if this transaction commits.
+      if (this.options.notifies) await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`);
+      return envelope;
+    };
+  }
+
+  /** Runs `work` in one transaction of the module's database and wakes the relay after commit. */
+  async unitOfWork<T>(module: string, work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {
+    const owner = this.modules.get(module)!;
+    let published = false;
+    const result = await owner.db.transaction(async (tx) => {
+      const publish = this.publisher(module, tx);
+      return work(tx, async (event, payload) => {
+        published = true;
+        return publish(event, payload);
+      });
+    });
+    if (published) this.wake(module);
+    return result;
+  }
+
+  observe(listener: (o: BusObservation) => void): () => void {
+    this.observers.on('observation', listener);
+    return () => this.observers.off('observation', listener);
+  }
+
+  private emit(o: BusObservation): void {
+    if (this.observers.listenerCount('observation') > 0) this.observers.emit('observation', o);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.transport.start(
+      (sub, env, attempt, final) => this.deliver(sub, env, attempt, final),
+      (type) => this.byType.get(type) ?? [],
+    );
+    if (this.options.listen) {
+      this.listener = await this.options.listen(NOTIFY_CHANNEL, (module) => this.wake(module));
+    }
+    for (const m of this.modules.values()) {
+      if (m.publishes.size > 0) this.loops.push(this.relayLoop(m));
+    }
+    await this.prune();
+    this.pruneTimer = setInterval(() => void this.prune(), 10 * 60_000);
+    this.pruneTimer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    for (const wake of this.wakers.values()) wake();
+    await Promise.allSettled(this.loops);
+    this.loops.length = 0;
+    await this.listener?.unlisten().catch(() => {});
+    await this.transport.stop();
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  wake(module: string): void {
+    this.wakers.get(module)?.();
+  }
+
+  private async relayLoop(m: ModuleBus): Promise<void> {
+    const maxInflight = this.options.batchSize * 4;
+    while (this.running) {
+      try {
+        if (this.inflight.size >= maxInflight) {
+          await Promise.race(this.inflight);
+          continue;
+        }
+        const rows = await this.claim(m);
+        if (rows.length === 0) {
+          await this.waitForWake(m.module);
+          continue;
+        }
+        this.metrics.outboxClaimed.inc({ module: m.module }, rows.length);
+        for (const envelope of rows) {
+          const p = this.dispatchOne(m, envelope);
+          this.inflight.add(p);
+          void p.finally(() => this.inflight.delete(p));
+        }
+      } catch (err) {
+        if (!this.running) return;
+        this.logger.error({ err, module: m.module }, 'outbox relay failed; retrying');
+        this.metrics.relayErrors.inc({ module: m.module });
+        await this.waitForWake(m.module);
+      }
+    }
+  }
+
+  private readonly pendingMarks = new Map<string, { ids: string[]; released: string[]; scheduled: boolean }>();
+
+  private async dispatchOne(m: ModuleBus, envelope: Envelope): Promise<void> {
+    let ok = false;
+    try {
+      this.emit({ kind: 'published', envelope });
+      await this.transport.dispatch(envelope);
+      ok = true;
+    } catch (err) {
+      if (this.running) this.logger.error({ err, eventId: envelope.id, type: envelope.type }, 'dispatch failed; the outbox keeps the event');
+    }
+    await this.mark(m, envelope.id, ok);
+  }
+
+  /** Marks are batched: one UPDATE for everything that settled in the same tick. */
+  private mark(m: ModuleBus, id: string, dispatched: boolean): Promise<void> {
+    let pending = this.pendingMarks.get(m.module);
+    if (!pending) {
+      pending = { ids: [], released: [], scheduled: false };
+      this.pendingMarks.set(m.module, pending);
+    }
+    (dispatched ? pending.ids : pending.released).push(id);
+    if (pending.scheduled) return Promise.resolve();
+    pending.scheduled = true;
+    const state = pending;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const ids = state.ids.splice(0);
+      const released = state.released.splice(0);
+      state.scheduled = false;
+      const { outbox } = m.tables;
+      try {
+        if (ids.length > 0) {
+          await m.db.execute(
+            sql`update ${outbox} set dispatched_at = now(), claimed_until = null where id in (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})`,
+          );
+        }
+        if (released.length > 0) {
+          // A failed hand-over is retried soon, not after the whole lease.
+          await m.db.execute(
+            sql`update ${outbox} set claimed_until = now() + interval '2 seconds' where id in (${sql.join(released.map((i) => sql`${i}::uuid`), sql`, `)})`,
+          );
+        }
+      } catch (err) {
+        // The lease expires and the rows are claimed again; inboxes absorb the repeat.
+        this.logger.error({ err, module: m.module, count: ids.length }, 'could not mark outbox rows');
+      }
+    });
+  }
+
+  private async claim(m: ModuleBus): Promise<Envelope[]> {
+    const { outbox } = m.tables;
+    const rows = await query<{
+      id: string;
+      type: string;
+      version: number;
+      occurred_at: string | Date;
+      source: string;
+      correlation_id: string;
+      causation_id: string | null;
+      traceparent: string | null;
+      payload: unknown;
+    }>(
+      m.db,
+      sql`update ${outbox} set claimed_until = now() + make_interval(secs => ${this.options.leaseSeconds})
+          where id in (
+            select id from ${outbox}
+            where dispatched_at is null and (claimed_until is null or claimed_until < now())
+            order by id limit ${this.options.batchSize}
+            for update skip locked)
+          returning id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload`,
+    );
+    return rows
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((r) => ({
+        id: r.id,
+        type: r.type,
+        version: r.version,
+        occurredAt: new Date(r.occurred_at).toISOString(),
+        source: r.source,
+        correlationId: r.correlation_id,
+        causationId: r.causation_id,
+        traceparent: r.traceparent,
+        payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+      }));
+  }
+
+  private waitForWake(module: string): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakers.set(module, () => {
+        this.wakers.delete(module);
+        done();
+      });
+    });
+  }
+
+  /** The deliverer every transport uses: inbox check, handler, inbox record, in one transaction. */
+  async deliver(subscriptionName: string, envelope: Envelope, attempt: number, final: boolean): Promise<DeliveryResult> {
+    const runtime = this.subscriptions.get(subscriptionName);
+    if (!runtime) throw new Error(`Unknown subscription ${subscriptionName}`);
+    const { module, subscription } = runtime;
+    const { inbox } = module.tables;
+    const started = performance.now();
+    try {
+      const seen = await query(
+        module.db,
+        sql`select 1 from ${inbox} where event_id = ${envelope.id} and subscription = ${subscriptionName} and status = 'done'`,
+      );
+      if (seen.length > 0) return this.handled(subscriptionName, envelope, 'duplicate');
+
+      const payload = subscription.event.payload.parse(envelope.payload);
+      let committed = false;
+      let published = false;
+      const commit: Commit = async (effects) => {
+        if (committed) throw new Error(`${subscriptionName} called commit twice`);
+        committed = true;
+        return module.db.transaction(async (tx) => {
+          const claimed = await query(
+            tx,
+            sql`insert into ${inbox} as i (event_id, subscription, status, attempts, updated_at)
+                values (${envelope.id}, ${subscriptionName}, 'done', ${attempt}, now())
+                on conflict (event_id, subscription) do update
+                  set status = 'done', attempts = excluded.attempts, last_error = null, envelope = null, updated_at = now()
+                  where i.status <> 'done'
+                returning event_id`,
+          );
+          if (claimed.length === 0) throw new DuplicateDelivery();
+          const publish = this.publisher(module.module, tx);
+          return effects(tx, async (event, p) => {
+            published = true;
+            return publish(event, p);
+          });
+        });
+      };
+      await runInContext(
+        { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: envelope.traceparent ?? undefined },
+        async () => {
+          await subscription.handle(payload, { envelope, attempt, commit });
+          if (!committed) await commit(async () => undefined);
+        },
+      );
+      if (published) this.wake(module.module);
+      this.metrics.handlerDuration.observe({ subscription: subscriptionName }, (performance.now() - started) / 1000);
+      return this.handled(subscriptionName, envelope, 'handled');
+    } catch (err) {
+      if (err instanceof DuplicateDelivery) return this.handled(subscriptionName, envelope, 'duplicate');
+      this.metrics.handlerFailures.inc({ subscription: subscriptionName });
+      this.emit({ kind: 'failed', subscription: subscriptionName, envelope, attempt, error: err });
+      if (final) await this.recordDeadLetter(runtime, envelope, attempt, err);
+      throw err;
+    }
+  }
+
+  private handled(subscription: string, envelope: Envelope, outcome: DeliveryResult['outcome']): DeliveryResult {
+    this.metrics.eventsHandled.inc({ subscription, outcome });
+    this.emit({ kind: 'handled', subscription, envelope, outcome });
+    return { outcome };
+  }
+
+  private async recordDeadLetter(runtime: SubscriptionRuntime, envelope: Envelope, attempts: number, err: unknown): Promise<void> {
+    const { inbox } = runtime.module.tables;
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    await runtime.module.db.execute(
+      sql`insert into ${inbox} as i (event_id, subscription, status, attempts, last_error, envelope, updated_at)
+          values (${envelope.id}, ${runtime.subscription.name}, 'dead', ${attempts}, ${message}, ${JSON.stringify(envelope)}::jsonb, now())
+          on conflict (event_id, subscription) do update
+            set status = 'dead', attempts = excluded.attempts, last_error = excluded.last_error, envelope = excluded.envelope, updated_at = now()
+            where i.status <> 'done'`,
+    );
+    this.logger.error({ err, subscription: runtime.subscription.name, eventId: envelope.id, type: envelope.type, attempts }, 'event dead-lettered');
+    this.metrics.deadLettered.inc({ subscription: runtime.subscription.name });
+    this.emit({ kind: 'dead-lettered', subscription: runtime.subscription.name, envelope });
+  }
+
+  async deadLetters(): Promise<DeadLetter[]> {
+    const out: DeadLetter[] = [];
+    const owners = new Set([...this.subscriptions.values()].map((s) => s.module));
+    for (const m of owners) {
+      const rows = await query<{ event_id: string; subscription: string; attempts: number; last_error: string | null; updated_at: string | Date; envelope: unknown }>(
+        m.db,
+        sql`select event_id, subscription, attempts, last_error, updated_at, envelope from ${m.tables.inbox} where status = 'dead' order by updated_at`,
+      );
+      for (const r of rows) {
+        const envelope = (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope) as Envelope;
+        out.push({
+          eventId: r.event_id,
+          subscription: r.subscription,
+          module: m.module,
+          type: envelope.type,
+          attempts: r.attempts,
+          lastError: r.last_error,
+          failedAt: new Date(r.updated_at).toISOString(),
+          envelope,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Hands a dead letter back to its subscription; false when there is no such dead letter. */
+  async replay(eventId: string, subscription: string): Promise<boolean> {
+    const letter = (await this.deadLetters()).find((d) => d.eventId === eventId && d.subscription === subscription);
+    if (!letter) return false;
+    this.logger.info({ eventId, subscription }, 'replaying dead letter');
+    await this.transport.replay(subscription, letter.envelope);
+    return true;
+  }
+
+  /**
+   * Published events of the given types, oldest first, from every module's outbox (retained
+   * history and not-yet-dispatched rows alike): what projections rebuild from.
+   */
+  async history(types: readonly string[]): Promise<Envelope[]> {
+    const out: Envelope[] = [];
+    for (const m of this.modules.values()) {
+      const wanted = types.filter((t) => m.publishes.has(t));
+      if (wanted.length === 0) continue;
+      const rows = await query<{ id: string; type: string; version: number; occurred_at: string | Date; source: string; correlation_id: string; causation_id: string | null; traceparent: string | null; payload: unknown }>(
+        m.db,
+        sql`select id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload from ${m.tables.outbox}
+            where type in (${sql.join(wanted.map((t) => sql`${t}`), sql`, `)}) order by id`,
+      );
+      for (const r of rows) {
+        out.push({
+          id: r.id,
+          type: r.type,
+          version: r.version,
+          occurredAt: new Date(r.occurred_at).toISOString(),
+          source: r.source,
+          correlationId: r.correlation_id,
+          causationId: r.causation_id,
+          traceparent: r.traceparent,
+          payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+        });
+      }
+    }
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Undispatched rows per module: surfaced in health and metrics. */
+  async backlog(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const m of this.modules.values()) {
+      if (m.publishes.size === 0) continue;
+      const [row] = await query<{ n: number | string }>(m.db, sql`select count(*) as n from ${m.tables.outbox} where dispatched_at is null`);
+      out[m.module] = Number(row?.n ?? 0);
+    }
+    return out;
+  }
+
+  private async prune(): Promise<void> {
+    for (const m of this.modules.values()) {
+      if (m.publishes.size === 0) continue;
+      try {
+        await m.db.execute(
+          sql`delete from ${m.tables.outbox} where dispatched_at is not null and dispatched_at < now() - make_interval(hours => ${this.options.retentionHours})`,
+        );
+      } catch (err) {
+        this.logger.warn({ err, module: m.module }, 'could not prune event history');
+      }
+    }
+  }
+}

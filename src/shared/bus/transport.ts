@@ -1,0 +1,44 @@
+import type { Envelope } from './contract.ts';
+
+export interface DeliveryResult {
+  outcome: 'handled' | 'duplicate';
+}
+
+/**
+ * Runs one subscription's handler for one envelope. `final` tells it this is the last attempt,
+ * so on failure it records a dead letter before rethrowing.
+ */
+export type Deliver = (subscription: string, envelope: Envelope, attempt: number, final: boolean) => Promise<DeliveryResult>;
+
+export interface TransportHealth {
+  ok: boolean;
+  detail?: string;
+}
+
+/**
+ * Moves envelopes from the relay to subscriptions. Implementations must give at-least-once
+ * delivery, retries with backoff up to `maxAttempts`, and graceful stop; deduplication and
+ * dead-letter records are the deliverer's job, so every transport gets them the same way.
+ */
+export interface Transport {
+  readonly name: string;
+  start(deliver: Deliver, subscriptionsFor: (eventType: string) => readonly string[]): Promise<void>;
+  /** Resolves once the transport has taken responsibility for every subscription's delivery. */
+  dispatch(envelope: Envelope): Promise<void>;
+  /** Delivers a dead-lettered envelope to one subscription again, with a fresh retry budget. */
+  replay(subscription: string, envelope: Envelope): Promise<void>;
+  health(): Promise<TransportHealth>;
+  /** Stops taking work and waits for handlers already running. */
+  stop(): Promise<void>;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoffMs: number;
+}
+
+/** Exponential backoff with full jitter on the upper half, capped at 30 s. */
+export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+  const ceiling = Math.min(30_000, policy.backoffMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}

@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql as rawSql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+
+/** The drizzle handle a module receives. It is scoped to that module's schema and, on real Postgres, its role. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = PgDatabase<PgQueryResultHKT, any, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Tx = PgTransaction<PgQueryResultHKT, any, any>;
+export type Executor = Db | Tx;
+
+/** postgres.js returns an array of rows, PGlite an object with `rows`; callers see rows either way. */
+export async function query<T = Record<string, unknown>>(db: Executor, statement: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(statement);
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export interface DatabaseOptions {
+  url?: string;
+  dataDir: string;
+  poolSize: number;
+  /** Login role per module, created by the migration step. Undefined: every module uses the URL's role. */
+  moduleRoles?: (module: string) => string;
+}
+
+/**
+ * One physical database for the process. On PGlite all modules share the single embedded
+ * connection; on Postgres each module gets its own small pool (and its own role when configured),
+ * which is what makes "a module touches only its own schema" enforceable by the database.
+ */
+export class Database {
+  readonly kind: 'pglite' | 'postgres';
+  /** The owner connection: migrations, role setup, and the kernel's bookkeeping. */
+  readonly admin: Db;
+  private readonly pglite?: PGlite;
+  private readonly adminClient?: postgres.Sql;
+  private readonly moduleClients = new Map<string, postgres.Sql>();
+  private readonly moduleDbs = new Map<string, Db>();
+
+  constructor(private readonly options: DatabaseOptions) {
+    if (options.url) {
+      this.kind = 'postgres';
+      this.adminClient = postgres(options.url, { max: Math.max(2, Math.ceil(options.poolSize / 2)), onnotice: () => {} });
+      this.admin = drizzlePostgres(this.adminClient);
+    } else {
+      this.kind = 'pglite';
+      const inMemory = options.dataDir === 'memory://';
+      if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
+      this.pglite = new PGlite(inMemory ? undefined : `${options.dataDir}/pg`);
+      this.admin = drizzlePglite(this.pglite);
+    }
+  }
+
+  get url(): string | undefined {
+    return this.options.url;
+  }
+
+  /** The connection a module runs on. */
+  forModule(module: string): Db {
+    if (this.kind === 'pglite') return this.admin;
+    let db = this.moduleDbs.get(module);
+    if (!db) {
+      const role = this.options.moduleRoles?.(module);
+      const client = postgres(this.options.url!, {
+        max: this.options.poolSize,
+        onnotice: () => {},
+        ...(role ? { username: role, password: undefined } : {}),
+        connection: { application_name: `cafe:${module}` },
+      });
+      this.moduleClients.set(module, client);
+      db = drizzlePostgres(client);
+      this.moduleDbs.set(module, db);
+    }
+    return db;
+  }
+
+  /** The raw postgres.js client of the owner connection (LISTEN/NOTIFY), when on Postgres. */
+  get postgresClient(): postgres.Sql | undefined {
+    return this.adminClient;
+  }
+
+  async ping(): Promise<void> {
+    await this.admin.execute(rawSql`select 1`);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.moduleClients.values()].map((c) => c.end({ timeout: 5 })));
+    this.moduleClients.clear();
+    this.moduleDbs.clear();
+    if (this.adminClient) await this.adminClient.end({ timeout: 5 });
+    if (this.pglite && !this.pglite.closed) await this.pglite.close();
+  }
+}

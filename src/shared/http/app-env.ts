@@ -1,0 +1,10 @@
+import type { Principal } from '../auth/tokens.ts';
+import type { Logger } from '../logger.ts';
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    principal?: Principal;
+  };
+}

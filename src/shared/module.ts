@@ -1,0 +1,60 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ApiClient, ApiContract, ApiImplementation } from './api.ts';
+import type { Config } from './config.ts';
+import type { Db, Tx } from './db/database.ts';
+import type { EventContract } from './bus/contract.ts';
+import type { Publish, Subscription } from './bus/subscription.ts';
+import type { BusTables } from './bus/tables.ts';
+import type { AppEnv } from './http/app-env.ts';
+import type { TokenIssuer } from './auth/tokens.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * Everything the kernel hands a module. A module reaches the outside world only through this:
+ * its own database handle, its outbox, and the public API clients of the modules it requires.
+ */
+export interface ModuleContext {
+  readonly name: string;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Db;
+  readonly databaseKind: 'pglite' | 'postgres';
+  /** One transaction with an outbox-bound `publish`; the relay wakes after commit. */
+  unitOfWork<T>(work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T>;
+  /** A required module's public API (local or remote: the caller cannot tell). */
+  api<C extends ApiContract>(contract: C): ApiClient<C>;
+  /** Signs access tokens; only the module that issues identities should use it. */
+  readonly tokens: TokenIssuer;
+  /** Creates a router whose validation errors render as problems; mount it through `routes`. */
+  router(): OpenAPIHono<AppEnv>;
+}
+
+export interface ModuleInstance<C extends ApiContract = ApiContract> {
+  api?: ApiImplementation<C>;
+  /** Routes keyed by mount path, e.g. `{ '/api/catalog': router }`. */
+  routes?: Record<string, OpenAPIHono<AppEnv>>;
+  subscriptions?: Subscription[];
+  /** Runs after migrations, once every module is set up and the bus is running. */
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+  /** Background jobs report here; a failing check makes /health/ready answer 503. */
+  health?(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export interface ModuleDefinition<C extends ApiContract = ApiContract> {
+  readonly name: string;
+  /** Its Postgres schema's tables, including the outbox and inbox. */
+  readonly tables: BusTables;
+  /** Public API contract it implements, if any. */
+  readonly provides?: C;
+  /** Public API contracts of other modules it calls. */
+  readonly requires: readonly ApiContract[];
+  readonly publishes: readonly EventContract[];
+  /** Event types it subscribes to, declared up front so the kernel can verify the graph before start. */
+  readonly subscribesTo: readonly EventContract[];
+  setup(ctx: ModuleContext): ModuleInstance<C> | Promise<ModuleInstance<C>>;
+}
+
+export function defineModule<C extends ApiContract>(definition: ModuleDefinition<C>): ModuleDefinition<C> {
+  return definition;
+}
