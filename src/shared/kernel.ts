@@ -60,7 +60,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   });
   const stoppers: (() => Promise<void>)[] = [];
   try {
-    await migrateModules(db, options.migrationsRoot, modules.map((m) => m.name));
+    await migrateModules(db, modules.map((m) => ({ name: m.name, folder: m.migrations ?? `${options.migrationsRoot}/${m.name}` })));
 
     const key = await loadSigningKey(config.JWT_PRIVATE_KEY, config.DATA_DIR);
     const tokens = createTokenIssuer(key, config.JWT_ISSUER, config.ACCESS_TOKEN_TTL_SECONDS);

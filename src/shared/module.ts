@@ -43,6 +43,8 @@ export interface ModuleInstance<C extends ApiContract = ApiContract> {
 
 export interface ModuleDefinition<C extends ApiContract = ApiContract> {
   readonly name: string;
+  /** Folder of its drizzle-kit migrations; `<migrationsRoot>/<name>` when absent. */
+  readonly migrations?: string;
   /** Its Postgres schema's tables, including the outbox and inbox. */
   readonly tables: BusTables;
   /** Public API contract it implements, if any. */

@@ -11,10 +11,9 @@ import type { Database } from './database.ts';
  * in the kernel's `drizzle` schema, one table per module, so a module's own migration may create
  * its schema. Applying twice is a no-op; on Postgres an advisory lock serialises concurrent starts.
  */
-export async function migrateModules(db: Database, migrationsRoot: string, modules: readonly string[]): Promise<void> {
+export async function migrateModules(db: Database, modules: readonly { name: string; folder: string }[]): Promise<void> {
   const run = async () => {
-    for (const module of modules) {
-      const folder = `${migrationsRoot}/${module}`;
+    for (const { name: module, folder } of modules) {
       if (!existsSync(`${folder}/meta/_journal.json`)) throw new Error(`No migrations for module "${module}" in ${folder}`);
       const config = { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: `${module}_migrations` };
       if (db.kind === 'pglite') await migratePglite(db.admin as PgliteDatabase, config);

@@ -1,0 +1,121 @@
+import { createApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/shared/config.ts';
+import type { Kernel } from '../../src/shared/kernel.ts';
+import { createKernel } from '../../src/shared/kernel.ts';
+import type { ModuleDefinition } from '../../src/shared/module.ts';
+import { MIGRATIONS_ROOT } from '../../src/app.ts';
+import { freshDatabase } from './database.ts';
+
+export const ADMIN = { email: 'admin@cafe.test', password: 'admin-password' };
+
+export interface TestApp {
+  kernel: Kernel;
+  config: Config;
+  http: Http;
+  /** Registers (or creates, for staff roles) an account and returns its access token. */
+  signUp(role?: 'customer' | 'barista' | 'admin', email?: string): Promise<{ id: string; token: string; email: string }>;
+  adminToken(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface HttpResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface Http {
+  get<T = any>(path: string, token?: string, headers?: Record<string, string>): Promise<HttpResponse<T>>;
+  post<T = any>(path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<HttpResponse<T>>;
+  patch<T = any>(path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<HttpResponse<T>>;
+  raw(path: string, init: RequestInit): Promise<HttpResponse>;
+}
+
+/** Test settings: in memory, fast hashing, short retries. The environment picks database and transport. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig(
+    {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: 'memory://',
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      PASSWORD_HASH_COST: '10',
+      BUS_BACKOFF_MS: '20',
+      OUTBOX_POLL_MS: '100',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      SEED_DEMO_MENU: 'false',
+    },
+    overrides,
+  );
+}
+
+/** Boots the whole application (or a given module list) on a database of its own. */
+export async function startTestApp(options: { config?: Partial<Config>; modules?: readonly ModuleDefinition[] } = {}): Promise<TestApp> {
+  const db = await freshDatabase();
+  const config = testConfig({ ...(db.url ? { DATABASE_URL: db.url } : {}), ...options.config });
+  let kernel: Kernel;
+  try {
+    kernel = options.modules
+      ? await createKernel({ config, modules: options.modules, migrationsRoot: MIGRATIONS_ROOT })
+      : await createApp(config);
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+  const http = httpClient(kernel);
+  let admin: string | undefined;
+  const app: TestApp = {
+    kernel,
+    config,
+    http,
+    async adminToken() {
+      admin ??= await login(http, ADMIN.email, ADMIN.password);
+      return admin;
+    },
+    async signUp(role = 'customer', email = `${role}-${Math.random().toString(36).slice(2, 10)}@cafe.test`) {
+      const password = 'correct-horse';
+      const body = { email, password, displayName: `Test ${role}` };
+      const res = role === 'customer' ? await http.post('/api/identity/register', body) : await http.post('/api/identity/users', { ...body, role }, await app.adminToken());
+      if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { id: res.body.id, email, token: await login(http, email, password) };
+    },
+    async stop() {
+      await kernel.stop();
+      await db.drop();
+    },
+  };
+  return app;
+}
+
+async function login(http: Http, email: string, password: string): Promise<string> {
+  const res = await http.post('/api/identity/login', { email, password });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.accessToken;
+}
+
+export function httpClient(kernel: Kernel): Http {
+  const raw = async (path: string, init: RequestInit): Promise<HttpResponse> => {
+    const res = await kernel.app.request(path, init);
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body, headers: res.headers };
+  };
+  const send = (method: string) => (path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) =>
+    raw(path, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return {
+    get: (path, token, headers = {}) => raw(path, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } }),
+    post: send('POST'),
+    patch: send('PATCH'),
+    raw,
+  };
+}
