@@ -1,0 +1,28 @@
+/**
+ * fulfillment's public entry. Tickets open from `ordering.order-paid` (choreography); each
+ * barista step is an event ordering mirrors. `withdrawTicket` is the one synchronous call: the
+ * saga needs an immediate yes/no when a customer cancels.
+ */
+import { z } from 'zod';
+import { defineApi } from '../../shared/api.ts';
+import { defineEvent } from '../../shared/bus/contract.ts';
+
+export const TicketStatus = z.enum(['QUEUED', 'PREPARING', 'READY', 'HANDED_OVER', 'REJECTED', 'WITHDRAWN']);
+export type TicketStatus = z.infer<typeof TicketStatus>;
+
+const ticket = { ticketId: z.uuid(), orderId: z.uuid() };
+
+export const TicketOpened = defineEvent('fulfillment.ticket-opened', z.object(ticket));
+export const TicketStarted = defineEvent('fulfillment.ticket-started', z.object(ticket));
+export const TicketReady = defineEvent('fulfillment.ticket-ready', z.object(ticket));
+export const TicketHandedOver = defineEvent('fulfillment.ticket-handed-over', z.object(ticket));
+export const TicketRejected = defineEvent('fulfillment.ticket-rejected', z.object({ ...ticket, reason: z.string() }));
+
+export const fulfillmentApi = defineApi('fulfillment', {
+  /**
+   * `withdrawn`: the ticket (or, if it has not been opened yet, its future ticket) will never be
+   * made; `already_started`: preparation began, too late to cancel.
+   */
+  withdrawTicket: { input: z.object({ orderId: z.uuid() }), output: z.object({ outcome: z.enum(['withdrawn', 'already_started']) }) },
+});
+export type FulfillmentApi = typeof fulfillmentApi;

@@ -1,0 +1,36 @@
+/**
+ * payments' public entry. Wallets are event-sourced inside the module; others see only these
+ * calls and events. `charge` and `refund` are idempotent by order id, so a saga may retry them.
+ */
+import { z } from 'zod';
+import { defineApi } from '../../shared/api.ts';
+import { defineEvent } from '../../shared/bus/contract.ts';
+
+const customerId = z.uuid();
+const orderId = z.uuid();
+const cents = z.number().int();
+
+export const ChargeResult = z.discriminatedUnion('outcome', [
+  /** Charged now, or already charged for this order earlier (same answer). */
+  z.object({ outcome: z.literal('charged'), amountCents: cents, balanceCents: cents }),
+  z.object({ outcome: z.literal('declined'), reason: z.literal('insufficient_funds'), balanceCents: cents }),
+]);
+export type ChargeResult = z.infer<typeof ChargeResult>;
+
+export const RefundResult = z.object({
+  /** `nothing_to_refund`: the order was never charged (or was refunded already: then `refunded` again). */
+  outcome: z.enum(['refunded', 'nothing_to_refund']),
+  amountCents: cents,
+  balanceCents: cents,
+});
+export type RefundResult = z.infer<typeof RefundResult>;
+
+export const paymentsApi = defineApi('payments', {
+  charge: { input: z.object({ customerId, orderId, amountCents: cents.positive() }), output: ChargeResult },
+  refund: { input: z.object({ customerId, orderId }), output: RefundResult },
+  balance: { input: z.object({ customerId }), output: z.object({ balanceCents: cents }) },
+});
+export type PaymentsApi = typeof paymentsApi;
+
+export const WalletCharged = defineEvent('payments.wallet-charged', z.object({ customerId, orderId, amountCents: cents }));
+export const WalletRefunded = defineEvent('payments.wallet-refunded', z.object({ customerId, orderId, amountCents: cents }));

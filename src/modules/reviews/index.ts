@@ -1,0 +1,8 @@
+/** reviews' public entry. */
+import { z } from 'zod';
+import { defineEvent } from '../../shared/bus/contract.ts';
+
+export const ReviewPosted = defineEvent(
+  'reviews.review-posted',
+  z.object({ reviewId: z.uuid(), itemId: z.uuid(), orderId: z.uuid(), customerId: z.uuid(), rating: z.number().int().min(1).max(5) }),
+);
