@@ -4,6 +4,7 @@
  */
 import { catalogModule } from './modules/catalog/module.ts';
 import { identityModule } from './modules/identity/module.ts';
+import { paymentsModule } from './modules/payments/module.ts';
 import type { ModuleDefinition } from './shared/module.ts';
 
-export const modules: readonly ModuleDefinition[] = [identityModule, catalogModule] as readonly ModuleDefinition[];
+export const modules: readonly ModuleDefinition[] = [identityModule, catalogModule, paymentsModule] as readonly ModuleDefinition[];

@@ -1,0 +1,26 @@
+import { defineModule } from '../../shared/module.ts';
+import { Wallets } from './application/wallets.ts';
+import { WalletEventStore } from './db/wallet-event-store.ts';
+import * as schema from './db/schema.ts';
+import { paymentsRoutes } from './http/routes.ts';
+import { paymentsApi, WalletCharged, WalletRefunded } from './index.ts';
+
+export const paymentsModule = defineModule({
+  name: 'payments',
+  tables: schema,
+  provides: paymentsApi,
+  requires: [],
+  publishes: [WalletCharged, WalletRefunded],
+  subscribesTo: [],
+  setup(ctx) {
+    const wallets = new Wallets(new WalletEventStore(ctx.db), (work) => ctx.unitOfWork(work));
+    return {
+      api: {
+        charge: (input) => wallets.charge(input),
+        refund: (input) => wallets.refund(input),
+        balance: ({ customerId }) => wallets.balance(customerId),
+      },
+      routes: { '/api/payments': paymentsRoutes(ctx.router(), wallets) },
+    };
+  },
+});
