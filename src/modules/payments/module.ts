@@ -13,7 +13,10 @@ export const paymentsModule = defineModule({
   publishes: [WalletCharged, WalletRefunded],
   subscribesTo: [],
   setup(ctx) {
-    const wallets = new Wallets(new WalletEventStore(ctx.db), (work) => ctx.unitOfWork(work));
+    const wallets = new Wallets(new WalletEventStore(ctx.db), (work) => ctx.unitOfWork(work), {
+      // Conflicts are expected under load; the log shows how contended a wallet is.
+      onConflict: (customerId, attempt) => ctx.logger.debug({ customerId, attempt }, 'wallet append conflicted; retrying'),
+    });
     return {
       api: {
         charge: (input) => wallets.charge(input),

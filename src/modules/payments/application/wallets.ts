@@ -28,15 +28,19 @@ export interface HistoryEntry {
  * the append conflicts, the unit of work rolls back, and the command starts over on fresh state.
  */
 export class Wallets {
-  /** Conflicts seen since start: lets operators (and tests) see how contended wallets are. */
-  conflicts = 0;
+  private readonly policy: ConflictPolicy;
+  private readonly clock: () => Date;
+  private readonly onConflict: (customerId: string, attempt: number) => void;
 
   constructor(
     private readonly store: WalletEventStore,
     private readonly unitOfWork: UnitOfWork,
-    private readonly policy: ConflictPolicy = { maxAttempts: 30, maxJitterMs: 25 },
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    options: { policy?: ConflictPolicy; clock?: () => Date; onConflict?: (customerId: string, attempt: number) => void } = {},
+  ) {
+    this.policy = options.policy ?? { maxAttempts: 30, maxJitterMs: 25 };
+    this.clock = options.clock ?? (() => new Date());
+    this.onConflict = options.onConflict ?? (() => {});
+  }
 
   async deposit(customerId: string, amountCents: number): Promise<{ balanceCents: number }> {
     const decided = await this.decide(customerId, (wallet, at) => Wallet.deposit(wallet, amountCents, at));
@@ -84,7 +88,7 @@ export class Wallets {
         });
       } catch (err) {
         if (!(err instanceof ConcurrencyConflict)) throw err;
-        this.conflicts++;
+        this.onConflict(customerId, attempt);
         if (attempt >= this.policy.maxAttempts) throw unavailable('The wallet is busy with other payments; try again', 1);
         // Random pauses spread the losers out so they do not collide again on the next version.
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(this.policy.maxJitterMs, 2 + attempt * 2)));
