@@ -1,0 +1,38 @@
+import { subscribe } from '../../shared/bus/subscription.ts';
+import { defineModule } from '../../shared/module.ts';
+import { OrderCompleted } from '../ordering/index.ts';
+import { Reviews } from './application/reviews.ts';
+import { ReviewStore } from './db/review-store.ts';
+import * as schema from './db/schema.ts';
+import { reviewRoutes } from './http/routes.ts';
+import { ReviewPosted } from './index.ts';
+
+/**
+ * reviews: ratings and texts of delivered items. Whether an order is completed is decided from
+ * its own copy of `ordering.order-completed` events, never by asking ordering.
+ */
+export const reviewsModule = defineModule({
+  name: 'reviews',
+  tables: schema,
+  requires: [],
+  publishes: [ReviewPosted],
+  subscribesTo: [OrderCompleted],
+  setup(ctx) {
+    const reviews = new Reviews(new ReviewStore(ctx.db), (work) => ctx.unitOfWork(work));
+    return {
+      routes: { '/api/reviews': reviewRoutes(ctx.router(), reviews) },
+      subscriptions: [
+        subscribe('reviews.remember-completed-order', OrderCompleted, async (order, { commit }) => {
+          await commit((tx) =>
+            reviews.rememberCompleted(tx, {
+              orderId: order.orderId,
+              customerId: order.customerId,
+              items: order.items.map((i) => ({ itemId: i.itemId, name: i.name })),
+              completedAt: order.completedAt,
+            }),
+          );
+        }),
+      ],
+    };
+  },
+});
