@@ -96,6 +96,11 @@ export class EventBus {
     return [...this.subscriptions.keys()];
   }
 
+  /** A module's subscriptions with the event type each handles (what a projection rebuild replays). */
+  subscriptionsOf(module: string): { name: string; type: string }[] {
+    return [...this.subscriptions].filter(([, r]) => r.module.module === module).map(([name, r]) => ({ name, type: r.subscription.event.type }));
+  }
+
   /** Publisher side: the `publish` function bound to a module's outbox and a transaction. */
   publisher(module: string, tx: Executor): Publish {
     const owner = this.modules.get(module);
