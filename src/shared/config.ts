@@ -36,6 +36,8 @@ export const configSchema = z.object({
 
   EVENT_TRANSPORT: z.enum(['inprocess', 'bullmq']).default('inprocess'),
   REDIS_URL: z.string().url().optional(),
+  /** Namespace of the BullMQ transport's Redis keys: deployments (or test runs) sharing a Redis stay apart. */
+  BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('cafe'),
   BUS_MAX_ATTEMPTS: positiveInt.default(5),
   BUS_BACKOFF_MS: positiveInt.default(200),
   BUS_CONCURRENCY: positiveInt.default(16),
@@ -44,6 +46,14 @@ export const configSchema = z.object({
   OUTBOX_LEASE_SECONDS: positiveInt.default(60),
   /** How long dispatched events stay in the outbox as history for projection rebuilds. */
   EVENT_RETENTION_HOURS: positiveInt.default(24 * 7),
+
+  /** Order saga: how often its scheduler looks for due steps, and the retry backoff (doubling, capped). */
+  SAGA_POLL_MS: positiveInt.default(1000),
+  SAGA_RETRY_MS: positiveInt.default(1000),
+  SAGA_RETRY_MAX_MS: positiveInt.default(60_000),
+  /** How long a claimed saga step stays with its runner before another process may take it over. */
+  SAGA_LEASE_SECONDS: positiveInt.default(30),
+  SAGA_BATCH_SIZE: positiveInt.default(20),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,6 +8,8 @@ import type { Transport } from './bus/transport.ts';
 import type { Config } from './config.ts';
 import { Database } from './db/database.ts';
 import { migrateModules } from './db/migrate.ts';
+import { moduleRolesFor } from './db/roles.ts';
+import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { AppEnv } from './http/app-env.ts';
 import { requireRole } from './http/auth.ts';
 import { createGateway, type ReadinessCheck } from './http/gateway.ts';
@@ -57,18 +59,20 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    moduleRoles: config.DATABASE_URL && config.DATABASE_MODULE_ROLES ? moduleRolesFor(config.DATABASE_URL) : undefined,
   });
   const stoppers: (() => Promise<void>)[] = [];
   try {
-    await migrateModules(db, modules.map((m) => ({ name: m.name, folder: m.migrations ?? `${options.migrationsRoot}/${m.name}` })));
+    await migrateModules(
+      db,
+      modules.map((m) => ({ name: m.name, folder: m.migrations ?? `${options.migrationsRoot}/${m.name}`, schema: getTableConfig(m.tables.outbox).schema })),
+    );
 
     const key = await loadSigningKey(config.JWT_PRIVATE_KEY, config.DATA_DIR);
     const tokens = createTokenIssuer(key, config.JWT_ISSUER, config.ACCESS_TOKEN_TTL_SECONDS);
     const verifier = createTokenVerifier(config.JWT_JWKS_URL ? { url: config.JWT_JWKS_URL } : { jwks: tokens.jwks() }, config.JWT_ISSUER);
 
-    const transport =
-      options.transport?.({ config, logger, metrics }) ??
-      new InProcessTransport({ maxAttempts: config.BUS_MAX_ATTEMPTS, backoffMs: config.BUS_BACKOFF_MS, concurrency: config.BUS_CONCURRENCY }, logger.child({ component: 'bus' }));
+    const transport = options.transport?.({ config, logger, metrics }) ?? (await defaultTransport(config, logger.child({ component: 'bus' })));
     const pg = db.postgresClient;
     const bus = new EventBus(
       transport,
@@ -146,6 +150,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     const readiness: ReadinessCheck[] = [
       { name: 'database', check: async () => (await db.ping(), { ok: true, detail: db.kind }) },
       { name: 'bus', check: () => transport.health() },
+      ...(transport.name === 'bullmq' ? [{ name: 'redis', check: () => transport.health() }] : []),
       {
         name: 'outbox',
         check: async () => {
@@ -157,6 +162,13 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       ...(options.readiness ?? []),
       ...instances.filter(([, i]) => i.health).map(([d, i]) => ({ name: d.name, check: () => i.health!() })),
     ];
+
+    // Bull Board only exists with the BullMQ transport; its module is loaded only then.
+    let mountBoard: ((a: OpenAPIHono<AppEnv>) => Promise<void>) | undefined;
+    if (transport.name === 'bullmq') {
+      const { mountBullBoard, BullMqTransport } = await import('./bus/bullmq-transport.ts');
+      if (transport instanceof BullMqTransport) mountBoard = (a) => mountBullBoard(a, transport, verifier, config.ACCESS_TOKEN_TTL_SECONDS);
+    }
 
     const app = createGateway({
       logger,
@@ -170,6 +182,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     // Shutdown runs this list backwards: module jobs stop first, then the bus drains.
     await bus.start();
     stoppers.push(() => bus.stop());
+    await mountBoard?.(app);
     for (const [def, instance] of instances) {
       if (instance.start) {
         await instance.start();
@@ -206,6 +219,16 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     await db.close().catch(() => {});
     throw err;
   }
+}
+
+/** The configured transport; BullMQ (and with it a Redis client) is imported only when chosen. */
+async function defaultTransport(config: Config, logger: Logger): Promise<Transport> {
+  const policy = { maxAttempts: config.BUS_MAX_ATTEMPTS, backoffMs: config.BUS_BACKOFF_MS, concurrency: config.BUS_CONCURRENCY };
+  if (config.EVENT_TRANSPORT === 'bullmq') {
+    const { BullMqTransport } = await import('./bus/bullmq-transport.ts');
+    return new BullMqTransport({ url: config.REDIS_URL!, prefix: config.BULLMQ_PREFIX, ...policy }, logger);
+  }
+  return new InProcessTransport(policy, logger);
 }
 
 function adminRoutes(bus: EventBus): OpenAPIHono<AppEnv> {

@@ -170,6 +170,7 @@ export class EventBus {
     await this.transport.start(
       (sub, env, attempt, final) => this.deliver(sub, env, attempt, final),
       (type) => this.byType.get(type) ?? [],
+      this.subscriptionNames(),
     );
     if (this.options.listen) {
       this.listener = await this.options.listen(NOTIFY_CHANNEL, (module) => this.wake(module));

@@ -22,7 +22,8 @@ export interface TransportHealth {
  */
 export interface Transport {
   readonly name: string;
-  start(deliver: Deliver, subscriptionsFor: (eventType: string) => readonly string[]): Promise<void>;
+  /** `subscriptions` names every subscription in this process (queue-backed transports consume them all). */
+  start(deliver: Deliver, subscriptionsFor: (eventType: string) => readonly string[], subscriptions?: readonly string[]): Promise<void>;
   /** Resolves once the transport has taken responsibility for every subscription's delivery. */
   dispatch(envelope: Envelope): Promise<void>;
   /** Delivers a dead-lettered envelope to one subscription again, with a fresh retry budget. */

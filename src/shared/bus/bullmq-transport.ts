@@ -1,0 +1,245 @@
+/**
+ * The BullMQ transport: one Redis-backed queue per subscription, so subscriptions retry, stall
+ * and scale independently, and several app processes share the work. Loaded with a dynamic
+ * import only when EVENT_TRANSPORT=bullmq, so the default in-process path never touches Redis.
+ *
+ * Guarantees, and where each comes from:
+ * - at-least-once: `dispatch` resolves only after Redis accepted a job for every subscription;
+ *   until then the outbox row stays undispatched and the relay retries it.
+ * - duplicates collapse: job id = event id + subscription, and completed jobs are kept for a
+ *   day, so a re-dispatch of the same event is a no-op in Redis; the inbox catches the rest.
+ * - retries: BullMQ's exponential backoff, `attempts` = BUS_MAX_ATTEMPTS. The bus's deliverer
+ *   is told which attempt is the last, so it writes the dead letter into the module's inbox,
+ *   where the admin API lists and replays it exactly as with the in-process transport.
+ */
+import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Hono, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { Principal, TokenVerifier } from '../auth/tokens.ts';
+import { Problem } from '../errors.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import type { Logger } from '../logger.ts';
+import type { Envelope } from './contract.ts';
+import type { Deliver, Transport, TransportHealth } from './transport.ts';
+
+export interface BullMqOptions {
+  url: string;
+  /** Namespaces every Redis key, so deployments (and test runs) sharing a Redis never collide. */
+  prefix: string;
+  maxAttempts: number;
+  backoffMs: number;
+  /** Jobs one process runs at once, per subscription. */
+  concurrency: number;
+  /** How long `dispatch` waits for Redis before the relay keeps the event for later. */
+  dispatchTimeoutMs?: number;
+  /** How long finished jobs stay in Redis: re-adding the same job id within it is a no-op. */
+  keepCompletedSeconds?: number;
+  keepFailedSeconds?: number;
+}
+
+/** Custom job ids may not contain ':' (BullMQ reserves it for repeatable jobs). */
+export function jobIdFor(eventId: string, subscription: string): string {
+  return `${eventId}_${subscription}`.replaceAll(':', '_');
+}
+
+export function queueNameFor(subscription: string): string {
+  return subscription.replaceAll(':', '_');
+}
+
+export class BullMqTransport implements Transport {
+  readonly name = 'bullmq';
+  private deliver?: Deliver;
+  private subscriptionsFor: (type: string) => readonly string[] = () => [];
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  /** Producer connection: no offline queue, so adds fail fast while Redis is away. */
+  private producer?: Redis;
+  /** Worker connection: BullMQ requires unlimited retries per request for blocking commands. */
+  private consumer?: Redis;
+  private lastRedisError = 0;
+
+  constructor(
+    private readonly options: BullMqOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(deliver: Deliver, subscriptionsFor: (eventType: string) => readonly string[], subscriptions: readonly string[] = []): Promise<void> {
+    this.deliver = deliver;
+    this.subscriptionsFor = subscriptionsFor;
+    // Reconnect forever with a capped delay: a Redis restart must not need an app restart.
+    const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000);
+    this.producer = new Redis(this.options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy, connectionName: `${this.options.prefix}:producer` });
+    this.consumer = new Redis(this.options.url, { maxRetriesPerRequest: null, retryStrategy, connectionName: `${this.options.prefix}:worker` });
+    for (const conn of [this.producer, this.consumer]) conn.on('error', (err: Error) => this.redisError(err));
+    await this.waitReady(this.producer);
+
+    for (const subscription of subscriptions) {
+      this.queue(subscription);
+      const worker = new Worker<Envelope>(queueNameFor(subscription), (job) => this.process(subscription, job), {
+        connection: this.consumer,
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency,
+        // Without these BullMQ would keep every finished job forever.
+        removeOnComplete: { age: this.options.keepCompletedSeconds ?? 24 * 3600 },
+        removeOnFail: { age: this.options.keepFailedSeconds ?? 7 * 24 * 3600 },
+      });
+      worker.on('error', (err) => this.redisError(err));
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  async dispatch(envelope: Envelope): Promise<void> {
+    const subs = this.subscriptionsFor(envelope.type);
+    await this.bounded(
+      Promise.all(subs.map((s) => this.queue(s).add(envelope.type, envelope, { jobId: jobIdFor(envelope.id, s) }))),
+      `Redis did not take event ${envelope.id}`,
+    );
+  }
+
+  async replay(subscription: string, envelope: Envelope): Promise<void> {
+    // The original job sits in the failed set under its id, so a replay is a fresh job.
+    const jobId = `${jobIdFor(envelope.id, subscription)}_replay_${Date.now()}`;
+    await this.bounded(this.queue(subscription).add(envelope.type, envelope, { jobId }), `Redis did not take the replay of ${envelope.id}`);
+  }
+
+  async health(): Promise<TransportHealth> {
+    try {
+      await this.bounded(this.producer!.ping(), 'Redis did not answer PING', 1000);
+      return { ok: true, detail: `redis up, ${this.workers.length} queues` };
+    } catch (err) {
+      return { ok: false, detail: `redis down: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  /** Jobs not yet finished across every queue (waiting, delayed, running): tests wait for 0. */
+  async pending(): Promise<number> {
+    const counts = await Promise.all([...this.queues.values()].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
+    return counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  }
+
+  /** The queues, for Bull Board. */
+  allQueues(): Queue[] {
+    return [...this.queues.values()];
+  }
+
+  async stop(): Promise<void> {
+    // close() stops fetching and waits for running jobs; waiting jobs stay safe in Redis.
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    this.workers.length = 0;
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+    for (const conn of [this.producer, this.consumer]) {
+      if (!conn) continue;
+      await conn.quit().catch(() => conn.disconnect());
+    }
+  }
+
+  private async process(subscription: string, job: Job<Envelope>): Promise<void> {
+    const attempts = job.opts.attempts ?? this.options.maxAttempts;
+    const attempt = job.attemptsMade + 1;
+    await this.deliver!(subscription, job.data, attempt, attempt >= attempts);
+  }
+
+  private queue(subscription: string): Queue {
+    let queue = this.queues.get(subscription);
+    if (!queue) {
+      const defaultJobOptions: JobsOptions = {
+        attempts: this.options.maxAttempts,
+        backoff: { type: 'exponential', delay: this.options.backoffMs },
+        removeOnComplete: { age: this.options.keepCompletedSeconds ?? 24 * 3600 },
+        removeOnFail: { age: this.options.keepFailedSeconds ?? 7 * 24 * 3600 },
+      };
+      queue = new Queue(queueNameFor(subscription), { connection: this.producer!, prefix: this.options.prefix, defaultJobOptions });
+      queue.on('error', (err) => this.redisError(err));
+      this.queues.set(subscription, queue);
+    }
+    return queue;
+  }
+
+  private bounded<T>(work: Promise<T>, message: string, ms = this.options.dispatchTimeoutMs ?? 3000): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private async waitReady(conn: Redis): Promise<void> {
+    if (conn.status === 'ready') return;
+    await this.bounded(
+      new Promise<void>((resolve) => conn.once('ready', () => resolve())),
+      `Redis at ${redacted(this.options.url)} is not reachable`,
+      10_000,
+    );
+  }
+
+  /** Connection errors repeat on every reconnect attempt; one line every few seconds is enough. */
+  private redisError(err: Error): void {
+    const now = Date.now();
+    if (now - this.lastRedisError < 5000) return;
+    this.lastRedisError = now;
+    this.logger.warn({ err: err.message }, 'redis connection problem; BullMQ will reconnect');
+  }
+}
+
+function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'REDIS_URL';
+  }
+}
+
+const BOARD_PATH = '/admin/queues';
+const BOARD_COOKIE = 'cafe_board_token';
+
+/**
+ * Bull Board at /admin/queues, for admins only. API clients send the bearer token; a browser
+ * cannot, so it opens /admin/queues?token=<admin access token> once: the token moves into a
+ * short-lived HttpOnly cookie scoped to the board and the address bar loses it.
+ */
+export async function mountBullBoard(
+  app: Hono<AppEnv>,
+  transport: BullMqTransport,
+  verifier: TokenVerifier,
+  maxAgeSeconds: number,
+): Promise<void> {
+  const [{ createBullBoard }, { BullMQAdapter }, { HonoAdapter }, { serveStatic }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/hono'),
+    import('@hono/node-server/serve-static'),
+  ]);
+  const server = new HonoAdapter(serveStatic);
+  server.setBasePath(BOARD_PATH);
+  createBullBoard({ queues: transport.allQueues().map((q) => new BullMQAdapter(q)), serverAdapter: server, options: { uiConfig: { boardTitle: 'Café queues' } } });
+  const board = server.registerPlugin();
+
+  const guard: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const fromQuery = c.req.query('token');
+    const token = bearer ?? fromQuery ?? getCookie(c, BOARD_COOKIE);
+    if (!token) throw new Problem(401, 'unauthorized', 'Bull Board needs an admin access token', {}, { 'WWW-Authenticate': 'Bearer' });
+    let principal: Principal;
+    try {
+      principal = await verifier.verify(token);
+    } catch {
+      throw new Problem(401, 'invalid-token', 'Access token rejected', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    }
+    if (principal.role !== 'admin') throw new Problem(403, 'forbidden', 'Requires role admin');
+    if (fromQuery && !bearer) {
+      setCookie(c, BOARD_COOKIE, token, { path: BOARD_PATH, httpOnly: true, sameSite: 'Strict', maxAge: maxAgeSeconds, secure: new URL(c.req.url).protocol === 'https:' });
+      const clean = new URL(c.req.url);
+      clean.searchParams.delete('token');
+      return c.redirect(clean.pathname + clean.search, 303);
+    }
+    await next();
+  };
+  app.use(BOARD_PATH, guard);
+  app.use(`${BOARD_PATH}/*`, guard);
+  app.route(BOARD_PATH, board as unknown as Hono<AppEnv>);
+}

@@ -1,0 +1,3 @@
+import { describeTransportConformance } from './transport-conformance.ts';
+
+describeTransportConformance('inprocess', { EVENT_TRANSPORT: 'inprocess' });
