@@ -1,0 +1,49 @@
+import { runLoad, type LoadOutcome, type LoadPlan } from './load.ts';
+import type { BenchContext } from './context.ts';
+import { median } from './stats.ts';
+import type { Row } from './report.ts';
+
+export interface Target {
+  name: string;
+  plan: Omit<LoadPlan, 'durationSeconds' | 'connections'>;
+}
+
+/**
+ * Loads each target for `ctx.seconds`, round after round, rotating the order each round so that no
+ * target always runs first (or right after a heavy one). Returns one row per target.
+ */
+export async function interleaved(
+  ctx: BenchContext,
+  scenario: string,
+  targets: Target[],
+  connections: number,
+  rowOf: (t: Target) => Partial<Row> = () => ({}),
+): Promise<Row[]> {
+  const outcomes = new Map<string, LoadOutcome[]>(targets.map((t) => [t.name, []]));
+  if (!ctx.smoke) {
+    // Warm-up: JIT, connection pools and caches settle before anything is recorded.
+    for (const t of targets) await runLoad({ ...t.plan, connections, durationSeconds: 2 });
+  }
+  for (let round = 0; round < ctx.rounds; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[(i + round) % targets.length]!;
+      const o = await runLoad({ ...t.plan, connections, durationSeconds: ctx.seconds });
+      ctx.log(`  ${scenario} ${t.name}: ${Math.round(o.okPerSecond)} ok/s, p99 ${o.latencyP99} ms${o.non2xx || o.errors ? `, ${o.non2xx} non-2xx, ${o.errors} errors` : ''}`);
+      outcomes.get(t.name)!.push(o);
+    }
+  }
+  return targets.map((t) => {
+    const os = outcomes.get(t.name)!;
+    const failures = os.reduce((n, o) => n + o.non2xx + o.errors, 0);
+    return {
+      scenario,
+      name: t.name,
+      unit: 'req/s',
+      median: median(os.map((o) => o.okPerSecond)),
+      p99: median(os.map((o) => o.latencyP99)),
+      rounds: os.map((o) => Math.round(o.okPerSecond)),
+      ...(failures > 0 ? { note: `${failures} non-2xx or failed requests` } : {}),
+      ...rowOf(t),
+    };
+  });
+}

@@ -1,0 +1,164 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DIST_MAIN = path.join(ROOT, 'dist', 'main.js');
+
+/**
+ * How the server under test is started. `dist`: one esbuild bundle of our sources (packages stay
+ * external, so PGlite finds its wasm files), run by plain node. `tsx`: what `npm start` does,
+ * compiling TypeScript on the fly.
+ */
+export type Runner = 'dist' | 'tsx';
+
+let built = false;
+/** Bundles src/main.ts into dist/main.js; dist/../migrations is where the app looks for migrations. */
+export function buildDist(): void {
+  if (built) return;
+  execFileSync(
+    path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
+    ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', `--outfile=${DIST_MAIN}`, '--log-level=warning'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  built = true;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface RunningServer {
+  name: string;
+  url: string;
+  pid: number;
+  /** Milliseconds from spawn to the first 200 on the readiness path. */
+  readyMs: number;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+interface SpawnOptions {
+  name: string;
+  args: string[];
+  env: Record<string, string>;
+  readyPath: string;
+  port: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Spawns a server as its own process and waits until `readyPath` answers 200. Its stdout (the
+ * JSON log) goes to /dev/null: log formatting and the write system call are measured, a log
+ * shipper's work is not. Its stderr is kept to explain a failed start.
+ */
+export async function spawnServer(o: SpawnOptions): Promise<RunningServer> {
+  const started = performance.now();
+  const devnull = openSync('/dev/null', 'w');
+  const child = spawn(process.execPath, o.args, {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...o.env, PORT: String(o.port), HOST: '127.0.0.1' },
+    stdio: ['ignore', devnull, 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  const url = `http://127.0.0.1:${o.port}`;
+  const deadline = started + (o.timeoutMs ?? 60_000);
+  for (;;) {
+    if (exited !== undefined) throw new Error(`${o.name} exited with ${exited} before it was ready:\n${stderr}`);
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${o.name} was not ready within ${o.timeoutMs ?? 60_000} ms:\n${stderr}`);
+    }
+    try {
+      const res = await fetch(url + o.readyPath);
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const readyMs = performance.now() - started;
+  return {
+    name: o.name,
+    url,
+    pid: child.pid!,
+    readyMs,
+    rssMb: () => rssOf(child.pid!),
+    stop: () => stopChild(child),
+  };
+}
+
+/** Resident set size of a process in MiB, from /proc (Linux). */
+export function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface ProjectOptions {
+  runner?: Runner;
+  env?: Record<string, string>;
+  name?: string;
+}
+
+/** The café application as `npm start` runs it, or from the dist bundle. */
+export async function startProject(o: ProjectOptions = {}): Promise<RunningServer> {
+  const runner = o.runner ?? 'dist';
+  if (runner === 'dist') buildDist();
+  const args = runner === 'dist' ? [DIST_MAIN] : ['--import', 'tsx', 'src/main.ts'];
+  return spawnServer({
+    name: o.name ?? 'project',
+    args,
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...o.env },
+    readyPath: '/health/ready',
+    port: await freePort(),
+  });
+}
+
+/** A baseline server script from bench/baselines, serving a body file's bytes. */
+export async function startBaseline(script: string, bodyFile: string, contentType: string): Promise<RunningServer> {
+  return spawnServer({
+    name: script,
+    args: ['--import', 'tsx', path.join(ROOT, 'bench', 'baselines', `${script}.ts`)],
+    env: { BODY_FILE: bodyFile, CONTENT_TYPE: contentType, NODE_ENV: 'production' },
+    readyPath: '/',
+    port: await freePort(),
+  });
+}

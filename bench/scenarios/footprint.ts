@@ -1,0 +1,54 @@
+import type { BenchContext, Scenario } from '../lib/context.ts';
+import { runLoad } from '../lib/load.ts';
+import type { Row } from '../lib/report.ts';
+import { removeDir, startProject, tempDir, type Runner } from '../lib/server.ts';
+import { median } from '../lib/stats.ts';
+
+/**
+ * Memory and start-up of the embedded default (no DATABASE_URL, no Redis): cold start on a fresh
+ * data folder (the embedded database is created, migrated and seeded), warm restart on the same
+ * folder, idle RSS after start, and peak RSS under read load. Both ways of starting are measured:
+ * `tsx` (what `npm start` does) and the esbuild bundle.
+ */
+export const footprintScenario: Scenario = {
+  name: 'footprint',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const rows: Row[] = [];
+    const idleWaitMs = ctx.smoke ? 500 : 5000;
+    for (const runner of ['dist', 'tsx'] as Runner[]) {
+      const cold: number[] = [];
+      const warm: number[] = [];
+      const idle: number[] = [];
+      const loaded: number[] = [];
+      for (let round = 0; round < ctx.rounds; round++) {
+        const dir = tempDir('cafe-bench-footprint');
+        try {
+          const first = await startProject({ runner, env: { DATA_DIR: dir } });
+          cold.push(first.readyMs);
+          await first.stop();
+          const again = await startProject({ runner, env: { DATA_DIR: dir } });
+          warm.push(again.readyMs);
+          await new Promise((r) => setTimeout(r, idleWaitMs));
+          idle.push(again.rssMb());
+          let peak = 0;
+          const sampler = setInterval(() => (peak = Math.max(peak, again.rssMb())), 100);
+          await runLoad({ url: `${again.url}/api/catalog/items`, connections: 64, durationSeconds: ctx.seconds });
+          clearInterval(sampler);
+          loaded.push(Math.max(peak, again.rssMb()));
+          await again.stop();
+          ctx.log(`  ${runner}: cold ${Math.round(cold.at(-1)!)} ms, warm ${Math.round(warm.at(-1)!)} ms, idle ${idle.at(-1)!.toFixed(0)} MB, loaded ${loaded.at(-1)!.toFixed(0)} MB`);
+        } finally {
+          removeDir(dir);
+        }
+      }
+      const how = runner === 'tsx' ? 'tsx (npm start)' : 'bundle (node dist/main.js)';
+      rows.push(
+        { scenario: 'footprint', name: `cold start, fresh data folder, ${how}`, unit: 'ms', median: median(cold), rounds: cold.map(Math.round), target: '<= 2,000 ms' },
+        { scenario: 'footprint', name: `warm restart, existing folder, ${how}`, unit: 'ms', median: median(warm), rounds: warm.map(Math.round), target: '<= 2,000 ms' },
+        { scenario: 'footprint', name: `RSS idle, ${how}`, unit: 'MB', median: median(idle), rounds: idle.map(Math.round), target: '<= 150 MB' },
+        { scenario: 'footprint', name: `RSS peak under read load (64 conns), ${how}`, unit: 'MB', median: median(loaded), rounds: loaded.map(Math.round) },
+      );
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BenchContext, Scenario } from '../lib/context.ts';
+import { interleaved, type Target } from '../lib/measure.ts';
+import type { Row } from '../lib/report.ts';
+import { removeDir, startBaseline, startProject, tempDir, type RunningServer } from '../lib/server.ts';
+
+const CONNECTIONS = 64;
+
+/**
+ * Read throughput of public GET endpoints on the embedded default, against a bare Hono app on
+ * the same adapter and raw node:http, both answering the same bytes from memory.
+ */
+export const readScenario: Scenario = {
+  name: 'read',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const paths = ['/api/catalog/items'];
+    const rows: Row[] = [];
+    if (ctx.modules.has('storefront')) paths.unshift('/api/storefront/menu');
+    else rows.push({ scenario: 'read', name: 'GET /api/storefront/menu', unit: '', skipped: 'skipped: module storefront not present' });
+
+    const dirs = [tempDir('cafe-bench-read'), tempDir('cafe-bench-read-info')];
+    const servers: RunningServer[] = [];
+    try {
+      // warn: only the gateway's work; info (the default): plus one JSON log line per request.
+      const project = await startProject({ env: { DATA_DIR: dirs[0]!, LOG_LEVEL: 'warn' } });
+      servers.push(project);
+      const projectInfo = await startProject({ env: { DATA_DIR: dirs[1]!, LOG_LEVEL: 'info' }, name: 'project-info' });
+      servers.push(projectInfo);
+
+      for (const p of paths) {
+        const res = await fetch(project.url + p);
+        const body = Buffer.from(await res.arrayBuffer());
+        if (res.status !== 200) throw new Error(`GET ${p} answered ${res.status}: ${body.toString().slice(0, 200)}`);
+        const bodyFile = path.join(dirs[0]!, `body-${paths.indexOf(p)}.json`);
+        writeFileSync(bodyFile, body);
+        const contentType = res.headers.get('content-type') ?? 'application/json';
+        const hono = await startBaseline('bare-hono', bodyFile, contentType);
+        const raw = await startBaseline('raw-http', bodyFile, contentType);
+        servers.push(hono, raw);
+        ctx.log(`  GET ${p}: ${body.length} bytes`);
+
+        const targets: Target[] = [
+          { name: `GET ${p} (LOG_LEVEL=warn)`, plan: { url: project.url + p } },
+          { name: `GET ${p} (LOG_LEVEL=info)`, plan: { url: projectInfo.url + p } },
+          { name: `bare Hono, same ${body.length} bytes`, plan: { url: hono.url + p } },
+          { name: `raw node:http, same ${body.length} bytes`, plan: { url: raw.url + p } },
+        ];
+        const bare = targets[2]!.name;
+        rows.push(
+          ...(await interleaved(ctx, 'read', targets, CONNECTIONS, (t) =>
+            t === targets[0] || t === targets[1] ? { baseline: bare, target: '>= 0.8 x bare Hono' } : t === targets[2] ? { baseline: targets[3]!.name } : {},
+          )),
+        );
+        await Promise.all([hono.stop(), raw.stop()]);
+      }
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+      dirs.forEach(removeDir);
+    }
+    return rows;
+  },
+};
