@@ -17,6 +17,19 @@ export const TicketStarted = defineEvent('fulfillment.ticket-started', z.object(
 export const TicketReady = defineEvent('fulfillment.ticket-ready', z.object(ticket));
 export const TicketHandedOver = defineEvent('fulfillment.ticket-handed-over', z.object(ticket));
 export const TicketRejected = defineEvent('fulfillment.ticket-rejected', z.object({ ...ticket, reason: z.string() }));
+/** The customer cancelled before preparation began; the ticket will never be made. */
+export const TicketWithdrawn = defineEvent('fulfillment.ticket-withdrawn', z.object(ticket));
+
+export const TicketLine = z.object({ itemId: z.uuid(), name: z.string(), quantity: z.number().int().positive() });
+export const TicketDto = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  status: TicketStatus,
+  items: z.array(TicketLine),
+  reason: z.string().nullable(),
+  openedAt: z.iso.datetime().nullable(),
+});
+export type TicketDto = z.infer<typeof TicketDto>;
 
 export const fulfillmentApi = defineApi('fulfillment', {
   /**

@@ -1,0 +1,74 @@
+import { uuidv7 } from 'uuidv7';
+import type { Publish } from '../../../shared/bus/subscription.ts';
+import type { Tx } from '../../../shared/db/database.ts';
+import { conflict, notFound } from '../../../shared/errors.ts';
+import type { PayloadOf } from '../../../shared/bus/contract.ts';
+import type { OrderPaid } from '../../ordering/index.ts';
+import type { TicketStore } from '../db/ticket-store.ts';
+import { apply, withdrawOutcome, type Ticket, type TicketAction, type TicketStatus } from '../domain/ticket.ts';
+import { TicketHandedOver, TicketOpened, TicketReady, TicketRejected, TicketStarted, TicketWithdrawn } from '../index.ts';
+
+type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
+type BaristaAction = Exclude<TicketAction, 'withdraw'>;
+
+/** fulfillment's use cases: the barista's queue, fed by paid orders. */
+export class Tickets {
+  constructor(
+    private readonly store: TicketStore,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  list(status?: TicketStatus): Promise<Ticket[]> {
+    return this.store.list(status);
+  }
+
+  /**
+   * A paid order becomes a QUEUED ticket, inside the handler's transaction. A redelivered
+   * `order-paid`, or one arriving after the customer withdrew, finds the order's row taken and
+   * opens nothing.
+   */
+  async open(tx: Tx, publish: Publish, paid: PayloadOf<typeof OrderPaid>): Promise<Ticket | undefined> {
+    const items = paid.items.map((l) => ({ itemId: l.itemId, name: l.name, quantity: l.quantity }));
+    const ticket = await this.store.with(tx).open(uuidv7(), paid.orderId, items);
+    if (ticket) await publish(TicketOpened, { ticketId: ticket.id, orderId: ticket.orderId });
+    return ticket;
+  }
+
+  /** start, ready, handover or reject: one conditional UPDATE and its event, in one transaction. */
+  act(id: string, action: BaristaAction, reason: string | null = null): Promise<Ticket> {
+    return this.unitOfWork(async (tx, publish) => {
+      const store = this.store.with(tx);
+      const moved = await store.move({ id }, action, reason);
+      if (!moved) {
+        const current = await store.byId(id);
+        if (!current || current.openedAt === null) throw notFound('Ticket');
+        const refused = apply(current, action, reason);
+        throw conflict(refused.ok ? 'The ticket changed meanwhile; read it again' : refused.refusal, 'ticket-transition');
+      }
+      const ids = { ticketId: moved.id, orderId: moved.orderId };
+      if (action === 'start') await publish(TicketStarted, ids);
+      if (action === 'ready') await publish(TicketReady, ids);
+      if (action === 'handover') await publish(TicketHandedOver, ids);
+      if (action === 'reject') await publish(TicketRejected, { ...ids, reason: reason ?? 'unspecified' });
+      return moved;
+    });
+  }
+
+  /**
+   * The customer cancels: a QUEUED ticket is withdrawn; a ticket not opened yet gets a tombstone
+   * so the `order-paid` still on its way opens nothing; a started one answers `already_started`.
+   */
+  withdraw(orderId: string): Promise<{ outcome: 'withdrawn' | 'already_started' }> {
+    return this.unitOfWork(async (tx, publish) => {
+      const store = this.store.with(tx);
+      if (await store.tombstone(uuidv7(), orderId)) return { outcome: 'withdrawn' as const };
+      const moved = await store.move({ orderId }, 'withdraw');
+      if (moved) {
+        await publish(TicketWithdrawn, { ticketId: moved.id, orderId });
+        return { outcome: 'withdrawn' as const };
+      }
+      const current = await store.byOrder(orderId, true);
+      return { outcome: withdrawOutcome(current!.status as TicketStatus) };
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { subscribe } from '../../shared/bus/subscription.ts';
+import { defineModule } from '../../shared/module.ts';
+import { OrderPaid } from '../ordering/index.ts';
+import { Tickets } from './application/tickets.ts';
+import { TicketStore } from './db/ticket-store.ts';
+import * as schema from './db/schema.ts';
+import { fulfillmentRoutes } from './http/routes.ts';
+import { fulfillmentApi, TicketHandedOver, TicketOpened, TicketReady, TicketRejected, TicketStarted, TicketWithdrawn } from './index.ts';
+
+/**
+ * fulfillment choreographs: nobody tells it what to do. It hears `ordering.order-paid`, opens a
+ * ticket, and announces each barista step; ordering decides what those mean for the order.
+ */
+export const fulfillmentModule = defineModule({
+  name: 'fulfillment',
+  tables: schema,
+  provides: fulfillmentApi,
+  requires: [],
+  publishes: [TicketOpened, TicketStarted, TicketReady, TicketHandedOver, TicketRejected, TicketWithdrawn],
+  subscribesTo: [OrderPaid],
+  setup(ctx) {
+    const tickets = new Tickets(new TicketStore(ctx.db), (work) => ctx.unitOfWork(work));
+    return {
+      api: {
+        withdrawTicket: ({ orderId }) => tickets.withdraw(orderId),
+      },
+      routes: { '/api/fulfillment': fulfillmentRoutes(ctx.router(), tickets) },
+      subscriptions: [
+        subscribe('fulfillment.open-ticket', OrderPaid, async (paid, { commit }) => {
+          await commit((tx, publish) => tickets.open(tx, publish, paid));
+        }),
+      ],
+    };
+  },
+});

@@ -1,0 +1,99 @@
+import { uuidv7 } from 'uuidv7';
+import type { Logger } from '../../../shared/logger.ts';
+import type { SagaStore } from '../db/saga-store.ts';
+import type { OrderSaga } from './order-saga.ts';
+
+export interface SchedulerOptions {
+  pollMs: number;
+  batchSize: number;
+  leaseSeconds: number;
+}
+
+/**
+ * Runs the saga's owed steps. The steps live in the database, not in memory: the scheduler
+ * claims due ones with a lease (skip-locked, so several processes share the work), runs them and
+ * sleeps until the next poll or until someone wakes it (a new order, a ticket rejection). A step
+ * whose process died is claimed again once its lease runs out, so the saga survives a restart.
+ */
+export class SagaScheduler {
+  private running = false;
+  private loop?: Promise<void>;
+  private woken = false;
+  private wakeUp?: () => void;
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly sagas: SagaStore,
+    private readonly saga: OrderSaga,
+    private readonly options: SchedulerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Asks for a look at due steps now instead of at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /**
+   * Runs the order's owed step right away if nobody else is running it (the customer waiting on a
+   * cancellation would rather see the outcome than a promise). False when it could not be claimed.
+   */
+  async runNow(orderId: string): Promise<boolean> {
+    if (!this.running) return false;
+    const claimed = await this.sagas.claimOne(orderId, uuidv7(), this.options.leaseSeconds);
+    if (!claimed) return false;
+    await this.track(this.saga.run(claimed));
+    return true;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      try {
+        const claimed = await this.sagas.claimDue(uuidv7(), this.options.batchSize, this.options.leaseSeconds);
+        if (claimed.length > 0) {
+          await Promise.all(claimed.map((s) => this.track(this.saga.run(s))));
+          continue;
+        }
+      } catch (err) {
+        if (!this.running) return;
+        this.logger.error({ err }, 'could not claim saga steps; will try again');
+      }
+      await this.sleep();
+    }
+  }
+
+  private track(p: Promise<void>): Promise<void> {
+    this.inflight.add(p);
+    return p.finally(() => this.inflight.delete(p));
+  }
+
+  private sleep(): Promise<void> {
+    if (this.woken || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollMs);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wakeUp = undefined;
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+}

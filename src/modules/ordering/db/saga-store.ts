@@ -1,0 +1,140 @@
+import { eq, sql } from 'drizzle-orm';
+import { query, type Executor } from '../../../shared/db/database.ts';
+import type { OrderReason } from '../domain/order.ts';
+import { sagas } from './schema.ts';
+
+export type SagaStep = 'charge' | 'refund';
+
+export interface SagaState {
+  orderId: string;
+  customerId: string;
+  step: SagaStep | null;
+  compensationReason: OrderReason | null;
+  charged: boolean;
+  attempts: number;
+  claimToken: string | null;
+}
+
+interface RawRow {
+  order_id: string;
+  customer_id: string;
+  step: SagaStep | null;
+  compensation_reason: OrderReason | null;
+  charged: boolean;
+  attempts: number;
+  claim_token: string | null;
+}
+
+const fromRaw = (r: RawRow): SagaState => ({
+  orderId: r.order_id,
+  customerId: r.customer_id,
+  step: r.step,
+  compensationReason: r.compensation_reason,
+  charged: r.charged,
+  attempts: r.attempts,
+  claimToken: r.claim_token,
+});
+
+const columns = {
+  orderId: sagas.orderId,
+  customerId: sagas.customerId,
+  step: sagas.step,
+  compensationReason: sagas.compensationReason,
+  charged: sagas.charged,
+  attempts: sagas.attempts,
+  claimToken: sagas.claimToken,
+};
+
+export class SagaStore {
+  constructor(private readonly db: Executor) {}
+
+  with(tx: Executor): SagaStore {
+    return new SagaStore(tx);
+  }
+
+  async begin(orderId: string, customerId: string): Promise<void> {
+    await this.db.insert(sagas).values({ orderId, customerId, step: 'charge', dueAt: sql`now()` });
+  }
+
+  async lock(orderId: string): Promise<SagaState | undefined> {
+    const [row] = await this.db.select(columns).from(sagas).where(eq(sagas.orderId, orderId)).for('update');
+    return row as SagaState | undefined;
+  }
+
+  /**
+   * Owes the compensating refund: due now, attempts start over. A step being run right now keeps
+   * its claim, so the refund waits until that runner is done (a charge and a refund of the same
+   * order never run at the same time).
+   */
+  async oweRefund(orderId: string, reason: OrderReason | null): Promise<void> {
+    await this.db
+      .update(sagas)
+      .set({ step: 'refund', compensationReason: reason, attempts: 0, dueAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
+      .where(eq(sagas.orderId, orderId));
+  }
+
+  async markCharged(orderId: string): Promise<void> {
+    await this.db.update(sagas).set({ charged: true, updatedAt: sql`now()` }).where(eq(sagas.orderId, orderId));
+  }
+
+  /** The owed step is done: nothing left to do for this order, and the claim is released. */
+  async finish(orderId: string): Promise<void> {
+    await this.db
+      .update(sagas)
+      .set({ step: null, compensationReason: null, attempts: 0, claimToken: null, claimedUntil: null, lastError: null, updatedAt: sql`now()` })
+      .where(eq(sagas.orderId, orderId));
+  }
+
+  /** Gives the claim back without touching the owed step (it may have changed while we ran). */
+  async release(orderId: string, token: string): Promise<void> {
+    await this.db.execute(
+      sql`update ${sagas} set claim_token = null, claimed_until = null, updated_at = now() where order_id = ${orderId} and claim_token = ${token}`,
+    );
+  }
+
+  /** A failed attempt: try again after `delayMs`, unless the owed step changed meanwhile. */
+  async retryLater(orderId: string, token: string, step: SagaStep, delayMs: number, error: string): Promise<void> {
+    await this.db.execute(
+      sql`update ${sagas}
+          set attempts = attempts + 1, due_at = now() + make_interval(secs => ${delayMs / 1000}), last_error = ${error.slice(0, 500)},
+              claim_token = null, claimed_until = null, updated_at = now()
+          where order_id = ${orderId} and claim_token = ${token} and step = ${step}`,
+    );
+    // The owed step changed while we ran (a cancellation owes a refund now): just give the claim back.
+    await this.release(orderId, token);
+  }
+
+  /** Claims up to `limit` due steps for `leaseSeconds`; rows another runner holds are skipped. */
+  async claimDue(token: string, limit: number, leaseSeconds: number): Promise<SagaState[]> {
+    const rows = await query<RawRow>(
+      this.db,
+      sql`update ${sagas} set claim_token = ${token}, claimed_until = now() + make_interval(secs => ${leaseSeconds})
+          where order_id in (
+            select order_id from ${sagas}
+            where step is not null and due_at <= now() and (claimed_until is null or claimed_until < now())
+            order by due_at limit ${limit}
+            for update skip locked)
+          returning order_id, customer_id, step, compensation_reason, charged, attempts, claim_token`,
+    );
+    return rows.map(fromRaw);
+  }
+
+  /** Claims one order's step if it is owed and nobody runs it now (whether due or backing off). */
+  async claimOne(orderId: string, token: string, leaseSeconds: number): Promise<SagaState | undefined> {
+    const [row] = await query<RawRow>(
+      this.db,
+      sql`update ${sagas} set claim_token = ${token}, claimed_until = now() + make_interval(secs => ${leaseSeconds})
+          where order_id = ${orderId} and step is not null and (claimed_until is null or claimed_until < now())
+          returning order_id, customer_id, step, compensation_reason, charged, attempts, claim_token`,
+    );
+    return row ? fromRaw(row) : undefined;
+  }
+
+  async waiting(): Promise<{ owed: number; retrying: number }> {
+    const [row] = await query<{ owed: number | string; retrying: number | string }>(
+      this.db,
+      sql`select count(*) as owed, count(*) filter (where attempts > 0) as retrying from ${sagas} where step is not null`,
+    );
+    return { owed: Number(row?.owed ?? 0), retrying: Number(row?.retrying ?? 0) };
+  }
+}
