@@ -3,8 +3,10 @@
  * only for start-up logs; the kernel resolves dependencies lazily.
  */
 import { catalogModule } from './modules/catalog/module.ts';
+import { fulfillmentModule } from './modules/fulfillment/module.ts';
 import { identityModule } from './modules/identity/module.ts';
+import { orderingModule } from './modules/ordering/module.ts';
 import { paymentsModule } from './modules/payments/module.ts';
 import type { ModuleDefinition } from './shared/module.ts';
 
-export const modules: readonly ModuleDefinition[] = [identityModule, catalogModule, paymentsModule] as readonly ModuleDefinition[];
+export const modules: readonly ModuleDefinition[] = [identityModule, catalogModule, paymentsModule, orderingModule, fulfillmentModule] as readonly ModuleDefinition[];
