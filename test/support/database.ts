@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { dropModuleRoles } from '../../src/shared/db/roles.ts';
 
 /**
  * A database of its own for each test file on real Postgres (DATABASE_URL), so parallel files and
@@ -18,6 +19,8 @@ export async function freshDatabase(): Promise<{ url: string | undefined; drop()
     async drop() {
       const a = postgres(base, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists "${name}" with (force)`);
+      // Module roles are cluster-wide; their grants went with the database, so they drop cleanly now.
+      await dropModuleRoles(a, name);
       await a.end();
     },
   };

@@ -56,6 +56,11 @@ export class Database {
     }
   }
 
+  /** The role a module logs in as on Postgres, or undefined when it shares the owner's role. */
+  roleFor(module: string): string | undefined {
+    return this.kind === 'postgres' ? this.options.moduleRoles?.(module) : undefined;
+  }
+
   get url(): string | undefined {
     return this.options.url;
   }
@@ -65,7 +70,7 @@ export class Database {
     if (this.kind === 'pglite') return this.admin;
     let db = this.moduleDbs.get(module);
     if (!db) {
-      const role = this.options.moduleRoles?.(module);
+      const role = this.roleFor(module);
       const client = postgres(this.options.url!, {
         max: this.options.poolSize,
         onnotice: () => {},
