@@ -17,12 +17,12 @@ export function verifyModuleGraph(modules: readonly ModuleDefinition[]): void {
     names.add(m.name);
   }
   const providers = new Map(modules.filter((m) => m.provides).map((m) => [m.provides!.module, m.name]));
-  const published = new Map<string, string>();
+  const published = new Map<string, { module: string; version: number }>();
   for (const m of modules) {
     if (m.provides && m.provides.module !== m.name) problems.push(`module "${m.name}" provides the API of "${m.provides.module}"`);
     for (const e of m.publishes) {
       if (e.source !== m.name) problems.push(`module "${m.name}" publishes ${e.type}, which belongs to "${e.source}"`);
-      published.set(e.type, m.name);
+      published.set(e.type, { module: m.name, version: e.version });
     }
   }
   for (const m of modules) {
@@ -30,7 +30,12 @@ export function verifyModuleGraph(modules: readonly ModuleDefinition[]): void {
       if (!providers.has(r.module)) problems.push(`module "${m.name}" requires the API of "${r.module}", which no module provides`);
     }
     for (const e of m.subscribesTo) {
-      if (!published.has(e.type)) problems.push(`module "${m.name}" subscribes to ${e.type}, which no module publishes`);
+      const publisher = published.get(e.type);
+      if (!publisher) problems.push(`module "${m.name}" subscribes to ${e.type}, which no module publishes`);
+      // A subscriber built against another version of the contract would misread every payload.
+      else if (publisher.version !== e.version) {
+        problems.push(`module "${m.name}" subscribes to ${e.type} v${e.version}, but "${publisher.module}" publishes v${publisher.version}`);
+      }
     }
   }
   // Cycles in required APIs: depth-first search with colours.
