@@ -91,8 +91,7 @@ export const Wallet = {
   charge(wallet: WalletState, orderId: string, amountCents: number, at: Date): Decision<ChargeOutcome> {
     const earlier = wallet.charged.get(orderId);
     if (earlier !== undefined) return { ok: true, events: [], result: { outcome: 'charged', amountCents: earlier, balanceCents: wallet.balanceCents } };
-    const invalid = validAmount(amountCents, MAX_BALANCE_CENTS);
-    if (invalid) return { ok: false, refusal: { reason: 'invalid_amount', detail: invalid } };
+    if (!Number.isSafeInteger(amountCents) || amountCents <= 0) return { ok: false, refusal: { reason: 'invalid_amount', detail: 'amount must be a positive whole number of cents' } };
     // The one rule event sourcing must protect: the balance never goes below zero.
     if (amountCents > wallet.balanceCents) return { ok: false, refusal: { reason: 'insufficient_funds', balanceCents: wallet.balanceCents } };
     const event: WalletEvent = { type: 'charged', amountCents, orderId, at };

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Executor } from '../../../shared/db/database.ts';
 import { Problem } from '../../../shared/errors.ts';
@@ -72,5 +73,27 @@ describe('payments optimistic concurrency', () => {
     expect(error).toBeInstanceOf(Problem);
     expect((error as Problem).status).toBe(503);
     expect(await storedStream(app, customerId)).toEqual([]);
+  });
+});
+
+describe('payments event store', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app?.stop());
+
+  it('is append-only: the database refuses to rewrite or delete history', async () => {
+    const db = app.kernel.db.forModule('payments');
+    const customerId = newId();
+    await new WalletEventStore(db).append(customerId, 0, [{ type: 'deposited', amountCents: 100, at: new Date() }]);
+    const refusal = (statement: ReturnType<typeof sql>) =>
+      db.execute(statement).then(
+        () => 'accepted',
+        (err: Error) => String((err.cause as Error | undefined)?.message ?? err.message),
+      );
+    expect(await refusal(sql`update payments.wallet_events set amount_cents = 1000000 where stream_id = ${customerId}`)).toContain('append-only');
+    expect(await refusal(sql`delete from payments.wallet_events where stream_id = ${customerId}`)).toContain('append-only');
+    expect((await storedStream(app, customerId)).map((e) => e.amountCents)).toEqual([100]);
   });
 });

@@ -27,6 +27,8 @@ describe('Wallet (pure rules)', () => {
   it('declines a charge it cannot cover and appends nothing', () => {
     const wallet = Wallet.fold([{ type: 'deposited', amountCents: 100, at }]);
     expect(Wallet.charge(wallet, order(1), 101, at)).toEqual({ ok: false, refusal: { reason: 'insufficient_funds', balanceCents: 100 } });
+    expect(Wallet.charge(wallet, order(1), 5_000_000_000, at)).toMatchObject({ ok: false, refusal: { reason: 'insufficient_funds' } });
+    expect(Wallet.charge(wallet, order(1), 0, at)).toMatchObject({ ok: false, refusal: { reason: 'invalid_amount' } });
     const exact = Wallet.charge(wallet, order(1), 100, at);
     expect(exact).toMatchObject({ ok: true, result: { outcome: 'charged', amountCents: 100, balanceCents: 0 } });
   });
