@@ -198,7 +198,7 @@ export function describeTransportConformance(name: string, configOverrides: Part
       } finally {
         await db.drop();
       }
-    });
+    }, 120_000);
 
     describe.skipIf(!process.env['DATABASE_URL'])('several relays on one Postgres database (needs DATABASE_URL)', () => {
       it('never dispatches one outbox row twice, and both relays take part', async () => {
@@ -238,7 +238,7 @@ export function describeTransportConformance(name: string, configOverrides: Part
           await Promise.allSettled([a.stop(), b.stop()]);
           await db.drop();
         }
-      });
+      }, 120_000);
     });
   });
 }

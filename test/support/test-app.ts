@@ -45,6 +45,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       SEED_DEMO_MENU: 'false',
+      // Tests share one Redis when EVENT_TRANSPORT=bullmq: each app gets queues of its own.
+      BULLMQ_PREFIX: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     },
     overrides,
   );

@@ -21,7 +21,7 @@ import { Problem } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { Logger } from '../logger.ts';
 import type { Envelope } from './contract.ts';
-import type { Deliver, Transport, TransportHealth } from './transport.ts';
+import { DeadLetterNotRecorded, type Deliver, type Transport, type TransportHealth } from './transport.ts';
 
 export interface BullMqOptions {
   url: string;
@@ -139,7 +139,20 @@ export class BullMqTransport implements Transport {
   private async process(subscription: string, job: Job<Envelope>): Promise<void> {
     const attempts = job.opts.attempts ?? this.options.maxAttempts;
     const attempt = job.attemptsMade + 1;
-    await this.deliver!(subscription, job.data, attempt, attempt >= attempts);
+    const final = attempt >= attempts;
+    try {
+      await this.deliver!(subscription, job.data, attempt, final);
+    } catch (err) {
+      if (final && err instanceof DeadLetterNotRecorded) {
+        // Out of attempts and no dead letter written: start a fresh job later rather than
+        // leave the event only in BullMQ's failed set, where the admin API cannot see it.
+        const jobId = `${jobIdFor(job.data.id, subscription)}_retry_${Date.now()}`;
+        await this.queue(subscription)
+          .add(job.name, job.data, { jobId, delay: 30_000 })
+          .catch((addErr: unknown) => this.logger.error({ err: addErr, subscription, eventId: job.data.id }, 'event neither handled nor dead-lettered'));
+      }
+      throw err;
+    }
   }
 
   private queue(subscription: string): Queue {

@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics.ts';
 import type { Envelope, EventContract, PayloadOf } from './contract.ts';
 import type { Commit, Publish, Subscription } from './subscription.ts';
 import type { BusTables } from './tables.ts';
-import type { DeliveryResult, Transport } from './transport.ts';
+import { DeadLetterNotRecorded, type DeliveryResult, type Transport } from './transport.ts';
 
 export interface BusOptions {
   pollMs: number;
@@ -195,8 +195,13 @@ export class EventBus {
     await Promise.allSettled([...this.inflight]);
   }
 
+  /** Modules woken while their relay was busy claiming: the next wait returns at once. */
+  private readonly missedWakes = new Set<string>();
+
   wake(module: string): void {
-    this.wakers.get(module)?.();
+    const waker = this.wakers.get(module);
+    if (waker) waker();
+    else this.missedWakes.add(module);
   }
 
   private async relayLoop(m: ModuleBus): Promise<void> {
@@ -227,7 +232,7 @@ export class EventBus {
     }
   }
 
-  private readonly pendingMarks = new Map<string, { ids: string[]; released: string[]; scheduled: boolean }>();
+  private readonly pendingMarks = new Map<string, { ids: string[]; released: string[]; flush?: Promise<void> }>();
 
   private async dispatchOne(m: ModuleBus, envelope: Envelope): Promise<void> {
     let ok = false;
@@ -245,17 +250,18 @@ export class EventBus {
   private mark(m: ModuleBus, id: string, dispatched: boolean): Promise<void> {
     let pending = this.pendingMarks.get(m.module);
     if (!pending) {
-      pending = { ids: [], released: [], scheduled: false };
+      pending = { ids: [], released: [], flush: undefined };
       this.pendingMarks.set(m.module, pending);
     }
     (dispatched ? pending.ids : pending.released).push(id);
-    if (pending.scheduled) return Promise.resolve();
-    pending.scheduled = true;
+    // Every caller waits for the flush that carries its id: stop() awaits dispatches and then
+    // closes the database, so a mark still queued at that point would be lost.
+    if (pending.flush) return pending.flush;
     const state = pending;
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    state.flush = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       const ids = state.ids.splice(0);
       const released = state.released.splice(0);
-      state.scheduled = false;
+      state.flush = undefined;
       const { outbox } = m.tables;
       try {
         if (ids.length > 0) {
@@ -274,6 +280,7 @@ export class EventBus {
         this.logger.error({ err, module: m.module, count: ids.length }, 'could not mark outbox rows');
       }
     });
+    return state.flush;
   }
 
   private async claim(m: ModuleBus): Promise<Envelope[]> {
@@ -314,16 +321,16 @@ export class EventBus {
   }
 
   private waitForWake(module: string): Promise<void> {
+    if (this.missedWakes.delete(module)) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        // A waker left behind after a timeout would swallow the next wake-up.
+        if (this.wakers.get(module) === done) this.wakers.delete(module);
         resolve();
-      }
-      this.wakers.set(module, () => {
-        this.wakers.delete(module);
-        done();
-      });
+      };
+      const timer = setTimeout(done, this.options.pollMs);
+      this.wakers.set(module, done);
     });
   }
 
@@ -379,7 +386,13 @@ export class EventBus {
       if (err instanceof DuplicateDelivery) return this.handled(subscriptionName, envelope, 'duplicate');
       this.metrics.handlerFailures.inc({ subscription: subscriptionName });
       this.emit({ kind: 'failed', subscription: subscriptionName, envelope, attempt, error: err });
-      if (final) await this.recordDeadLetter(runtime, envelope, attempt, err);
+      if (final) {
+        try {
+          await this.recordDeadLetter(runtime, envelope, attempt, err);
+        } catch (recordErr) {
+          throw new DeadLetterNotRecorded(subscriptionName, envelope.id, recordErr);
+        }
+      }
       throw err;
     }
   }

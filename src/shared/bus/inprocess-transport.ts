@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { Envelope } from './contract.ts';
-import { backoffDelay, type Deliver, type RetryPolicy, type Transport, type TransportHealth } from './transport.ts';
+import { backoffDelay, DeadLetterNotRecorded, type Deliver, type RetryPolicy, type Transport, type TransportHealth } from './transport.ts';
 
 class StoppedError extends Error {
   constructor() {
@@ -79,7 +79,9 @@ export class InProcessTransport implements Transport {
       } catch (err) {
         if (err instanceof StoppedError) throw err;
         // The deliverer has written the dead letter on the final attempt; the relay may move on.
-        if (final) return;
+        // If it could not, failing the dispatch keeps the event in the outbox for a later round.
+        if (final && !(err instanceof DeadLetterNotRecorded)) return;
+        if (final) throw err;
         this.logger.warn({ err, subscription, eventId: envelope.id, type: envelope.type, attempt }, 'handler failed, will retry');
       } finally {
         this.release();

@@ -10,6 +10,21 @@ export interface DeliveryResult {
  */
 export type Deliver = (subscription: string, envelope: Envelope, attempt: number, final: boolean) => Promise<DeliveryResult>;
 
+/**
+ * The final attempt failed and so did writing its dead letter (typically: the database is down).
+ * The transport must not treat the event as settled, or it would be lost without a trace.
+ */
+export class DeadLetterNotRecorded extends Error {
+  override name = 'DeadLetterNotRecorded';
+  constructor(
+    readonly subscription: string,
+    readonly eventId: string,
+    override readonly cause: unknown,
+  ) {
+    super(`could not dead-letter ${eventId} for ${subscription}`);
+  }
+}
+
 export interface TransportHealth {
   ok: boolean;
   detail?: string;
