@@ -105,6 +105,7 @@ export class EventBus {
   publisher(module: string, tx: Executor): Publish {
     const owner = this.modules.get(module);
     if (!owner) throw new Error(`Module ${module} is not registered with the bus`);
+    let notified = false;
     return async (event, payload) => {
       if (!owner.publishes.has(event.type)) {
         throw new Error(`Module ${module} does not declare that it publishes ${event.type}`);
@@ -135,7 +136,11 @@ export class EventBus {
         payload: envelope.payload as object,
       });
       // NOTIFY is transactional: other relays hear it only if this transaction commits.
-      if (this.options.notifies) await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`);
+      // One per transaction is enough (Postgres would fold repeats anyway) and saves a round trip per event.
+      if (this.options.notifies && !notified) {
+        notified = true;
+        await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`);
+      }
       return envelope;
     };
   }
