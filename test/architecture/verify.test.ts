@@ -14,7 +14,7 @@ import { defineApi, type ApiContract } from '../../src/shared/api.ts';
 import { defineEvent, type EventContract } from '../../src/shared/bus/contract.ts';
 import { busTables } from '../../src/shared/bus/tables.ts';
 import { createKernel } from '../../src/shared/kernel.ts';
-import { defineModule, type ModuleDefinition } from '../../src/shared/module.ts';
+import { defineModule, type ModuleContext, type ModuleDefinition, type ModuleInstance } from '../../src/shared/module.ts';
 import { ModuleGraphError, verifyModuleGraph } from '../../src/shared/verify.ts';
 import { testConfig } from '../support/test-app.ts';
 
@@ -26,7 +26,7 @@ const HappenedV2 = defineEvent('alpha.happened', z.object({ id: z.string(), at: 
 function fakeModule(
   name: string,
   parts: { provides?: ApiContract; requires?: ApiContract[]; publishes?: EventContract[]; subscribesTo?: EventContract[] } = {},
-  setup = vi.fn(() => ({})),
+  setup: (ctx: ModuleContext) => ModuleInstance = vi.fn(() => ({})),
 ): ModuleDefinition {
   return defineModule({
     name,
@@ -98,7 +98,7 @@ describe('verifyModuleGraph', () => {
     const alpha = fakeModule(
       'alpha',
       {},
-      vi.fn((ctx) => {
+      vi.fn((ctx: ModuleContext) => {
         ctx.api(bApi);
         return {};
       }),
