@@ -11,12 +11,14 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.{ts,js}'],
+    files: ['**/*.{ts,js,mjs,cjs}'],
     languageOptions: {
       ecmaVersion: 2023,
       sourceType: 'module',
       // TypeScript checks undefined names in .ts files; the few .js files are tooling on Node.
-      globals: { process: 'readonly', console: 'readonly' },
+      globals: Object.fromEntries(
+        ['process', 'console', 'performance', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'URL', 'Buffer', 'fetch', 'structuredClone'].map((g) => [g, 'readonly']),
+      ),
     },
     plugins: { architecture },
     rules: {
@@ -31,8 +33,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read loosely typed JSON bodies; `any` there is the honest type.
-    files: ['test/**/*.ts', 'src/**/test/**/*.ts', '**/*.test.ts', 'bench/**/*.ts'],
+    // Tests and tooling read loosely typed JSON bodies; `any` there is the honest type.
+    files: ['test/**/*.ts', 'src/**/test/**/*.ts', '**/*.test.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );
