@@ -7,6 +7,8 @@ import { fulfillmentModule } from './modules/fulfillment/module.ts';
 import { identityModule } from './modules/identity/module.ts';
 import { orderingModule } from './modules/ordering/module.ts';
 import { paymentsModule } from './modules/payments/module.ts';
+import { reviewsModule } from './modules/reviews/module.ts';
+import { storefrontModule } from './modules/storefront/module.ts';
 import type { ModuleDefinition } from './shared/module.ts';
 
-export const modules: readonly ModuleDefinition[] = [identityModule, catalogModule, paymentsModule, orderingModule, fulfillmentModule] as readonly ModuleDefinition[];
+export const modules: readonly ModuleDefinition[] = [identityModule, catalogModule, paymentsModule, orderingModule, fulfillmentModule, reviewsModule, storefrontModule] as readonly ModuleDefinition[];

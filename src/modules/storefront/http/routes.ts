@@ -5,8 +5,9 @@ import type { MenuView } from '../application/menu-view.ts';
 import type { OrderHistoryView } from '../application/order-history-view.ts';
 import { MenuEntryDto, OrderHistoryEntryDto } from '../index.ts';
 
-const MenuEntry = MenuEntryDto.openapi('MenuEntry');
-const OrderHistoryEntry = OrderHistoryEntryDto.openapi('OrderHistoryEntry');
+// Copies built with the OpenAPI-aware z, whatever order the contracts were loaded in.
+const MenuEntry = z.object(MenuEntryDto.shape).openapi('MenuEntry');
+const OrderHistoryEntry = z.object(OrderHistoryEntryDto.shape).openapi('OrderHistoryEntry');
 const problem = { description: 'Problem', content: { 'application/problem+json': { schema: z.object({}).passthrough() } } };
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
