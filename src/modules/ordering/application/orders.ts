@@ -123,14 +123,13 @@ export class Orders {
         const saga = await this.sagas.with(tx).lock(orderId);
         const current = await this.orders.with(tx).byId(orderId, true);
         // The order moved on since we looked (say the charge landed: now there is a ticket to withdraw).
-        if (!saga || !current || current.status !== order.status) return false;
-        if (!(saga.step === 'refund' && saga.compensationReason === 'customer_cancelled')) {
-          await this.sagas.with(tx).oweRefund(orderId, 'customer_cancelled');
-        }
-        return true;
+        if (!saga || !current || current.status !== order.status) return { moved: true as const };
+        // Claimed in the same transaction, so the scheduler does not take the refund from under us.
+        return { moved: false as const, claimed: await this.sagas.with(tx).oweRefundAndClaim(orderId, 'customer_cancelled', uuidv7(), this.scheduler.leaseSeconds) };
       });
-      if (!owed) continue;
-      await this.scheduler.runNow(orderId);
+      if (owed.moved) continue;
+      // Not claimable: a charge is landing right now; the refund runs right after it, on its own.
+      if (owed.claimed) await this.scheduler.runClaimed(owed.claimed);
       const after = (await this.orders.byId(orderId))!;
       return { order: after, settled: after.status === 'CANCELLED' };
     }

@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import type { Logger } from '../../../shared/logger.ts';
-import type { SagaStore } from '../db/saga-store.ts';
+import type { SagaState, SagaStore } from '../db/saga-store.ts';
 import type { OrderSaga } from './order-saga.ts';
 
 export interface SchedulerOptions {
@@ -49,16 +49,13 @@ export class SagaScheduler {
     this.wakeUp?.();
   }
 
-  /**
-   * Runs the order's owed step right away if nobody else is running it (the customer waiting on a
-   * cancellation would rather see the outcome than a promise). False when it could not be claimed.
-   */
-  async runNow(orderId: string): Promise<boolean> {
-    if (!this.running) return false;
-    const claimed = await this.sagas.claimOne(orderId, uuidv7(), this.options.leaseSeconds);
-    if (!claimed) return false;
+  get leaseSeconds(): number {
+    return this.options.leaseSeconds;
+  }
+
+  /** Runs a step the caller claimed itself (see `SagaStore.oweRefundAndClaim`). */
+  async runClaimed(claimed: SagaState): Promise<void> {
     await this.track(this.saga.run(claimed));
-    return true;
   }
 
   private async run(): Promise<void> {

@@ -73,6 +73,23 @@ export class SagaStore {
       .where(eq(sagas.orderId, orderId));
   }
 
+  /**
+   * Owes the refund and, unless another runner holds the saga right now, claims it for the caller
+   * in the same statement: the caller then runs the refund itself instead of racing the scheduler
+   * for it. Undefined when someone else holds it (the refund runs after them).
+   */
+  async oweRefundAndClaim(orderId: string, reason: OrderReason | null, token: string, leaseSeconds: number): Promise<SagaState | undefined> {
+    const [row] = await query<RawRow>(
+      this.db,
+      sql`update ${sagas} set step = 'refund', compensation_reason = ${reason}, attempts = 0, due_at = now(), last_error = null, updated_at = now(),
+            claim_token = case when claimed_until is null or claimed_until < now() then ${token}::uuid else claim_token end,
+            claimed_until = case when claimed_until is null or claimed_until < now() then now() + make_interval(secs => ${leaseSeconds}) else claimed_until end
+          where order_id = ${orderId}
+          returning order_id, customer_id, step, compensation_reason, charged, attempts, claim_token`,
+    );
+    return row && row.claim_token === token ? fromRaw(row) : undefined;
+  }
+
   async markCharged(orderId: string): Promise<void> {
     await this.db.update(sagas).set({ charged: true, updatedAt: sql`now()` }).where(eq(sagas.orderId, orderId));
   }
@@ -119,16 +136,6 @@ export class SagaStore {
     return rows.map(fromRaw);
   }
 
-  /** Claims one order's step if it is owed and nobody runs it now (whether due or backing off). */
-  async claimOne(orderId: string, token: string, leaseSeconds: number): Promise<SagaState | undefined> {
-    const [row] = await query<RawRow>(
-      this.db,
-      sql`update ${sagas} set claim_token = ${token}, claimed_until = now() + make_interval(secs => ${leaseSeconds})
-          where order_id = ${orderId} and step is not null and (claimed_until is null or claimed_until < now())
-          returning order_id, customer_id, step, compensation_reason, charged, attempts, claim_token`,
-    );
-    return row ? fromRaw(row) : undefined;
-  }
 
   async waiting(): Promise<{ owed: number; retrying: number }> {
     const [row] = await query<{ owed: number | string; retrying: number | string }>(
