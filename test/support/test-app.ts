@@ -40,6 +40,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       DATA_DIR: 'memory://',
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
       PASSWORD_HASH_COST: '10',
+      // Two test files run at once, each with every module's pool: keep well under max_connections.
+      DATABASE_POOL_SIZE: process.env['DATABASE_POOL_SIZE'] ?? '4',
       BUS_BACKOFF_MS: '20',
       OUTBOX_POLL_MS: '100',
       ADMIN_EMAIL: ADMIN.email,
