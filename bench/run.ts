@@ -37,7 +37,7 @@ const postgresUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@12
 const ctx: BenchContext = {
   smoke,
   rounds: Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 3)),
-  seconds: Number(process.env['BENCH_SECONDS'] ?? (smoke ? 1 : 10)),
+  seconds: Number(process.env['BENCH_SECONDS'] ?? (smoke ? 2 : 10)),
   modules: presentModules(),
   postgresUrl,
   redisUrl: process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379',

@@ -5,8 +5,16 @@ import type { Row } from './report.ts';
 
 export interface Target {
   name: string;
-  plan: Omit<LoadPlan, 'durationSeconds' | 'connections'>;
+  /** An HTTP target loaded by autocannon... */
+  plan?: Omit<LoadPlan, 'durationSeconds' | 'connections'>;
+  /** ...or a load of its own kind (e.g. direct SQL), run for the given seconds. */
+  run?: (seconds: number, connections: number) => Promise<LoadOutcome>;
+  /** Called after each measurement, e.g. to let a server finish background work before the next. */
+  after?: () => Promise<void>;
 }
+
+const measure = (t: Target, seconds: number, connections: number): Promise<LoadOutcome> =>
+  t.run ? t.run(seconds, connections) : runLoad({ ...t.plan!, connections, durationSeconds: seconds });
 
 /**
  * Loads each target for `ctx.seconds`, round after round, rotating the order each round so that no
@@ -22,12 +30,16 @@ export async function interleaved(
   const outcomes = new Map<string, LoadOutcome[]>(targets.map((t) => [t.name, []]));
   if (!ctx.smoke) {
     // Warm-up: JIT, connection pools and caches settle before anything is recorded.
-    for (const t of targets) await runLoad({ ...t.plan, connections, durationSeconds: 2 });
+    for (const t of targets) {
+      await measure(t, 2, connections);
+      await t.after?.();
+    }
   }
   for (let round = 0; round < ctx.rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const t = targets[(i + round) % targets.length]!;
-      const o = await runLoad({ ...t.plan, connections, durationSeconds: ctx.seconds });
+      const o = await measure(t, ctx.seconds, connections);
+      await t.after?.();
       ctx.log(`  ${scenario} ${t.name}: ${Math.round(o.okPerSecond)} ok/s, p99 ${o.latencyP99} ms${o.non2xx || o.errors ? `, ${o.non2xx} non-2xx, ${o.errors} errors` : ''}`);
       outcomes.get(t.name)!.push(o);
     }

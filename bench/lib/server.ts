@@ -162,3 +162,27 @@ export async function startBaseline(script: string, bodyFile: string, contentTyp
     port: await freePort(),
   });
 }
+
+/** CPU seconds a process has used so far (utime + stime from /proc). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Waits until a server has finished background work left from the last measurement (saga
+ * steps, outbox relays): less than 5 % of a core over half a second, or 30 s at most.
+ */
+export async function settle(server: RunningServer, maxMs = 30_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const before = cpuSeconds(server.pid);
+    await new Promise((r) => setTimeout(r, 500));
+    const used = cpuSeconds(server.pid) - before;
+    if (!(used > 0.025)) return;
+  }
+}

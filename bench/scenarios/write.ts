@@ -1,8 +1,85 @@
-import { skipped, type Scenario } from '../lib/context.ts';
+import path from 'node:path';
+import postgres from 'postgres';
+import { runScript } from '../lib/child.ts';
+import { skipped, type BenchContext, type Scenario } from '../lib/context.ts';
+import { orderLines, signUp } from '../lib/customers.ts';
+import type { LoadOutcome } from '../lib/load.ts';
+import { interleaved, type Target } from '../lib/measure.ts';
+import type { Row } from '../lib/report.ts';
+import { ROOT, settle, startProject, type RunningServer } from '../lib/server.ts';
 
+const CONNECTIONS = 64;
+const POOL = 10; // DATABASE_POOL_SIZE's default: each module's pool
+
+/**
+ * Orders accepted per second (202) on real Postgres: customer token, validation, catalog pricing,
+ * one transaction with the order, its saga row and the outbox. Baseline: the same statements
+ * through postgres.js directly, on a second database migrated the same way, so the project's
+ * background saga work never overlaps the baseline's rounds.
+ */
 export const writeScenario: Scenario = {
   name: 'write',
-  async run() {
-    return [skipped('write', 'write', 'not written yet')];
+  async run(ctx: BenchContext): Promise<Row[]> {
+    if (!ctx.modules.has('ordering')) return [skipped('write', 'POST /api/orders', 'skipped: module ordering not present')];
+    const db = await ctx.freshDatabase('write');
+    const direct = await ctx.freshDatabase('write_sql');
+    let server: RunningServer | undefined;
+    try {
+      const env = { SEED_DEMO_MENU: 'true', PASSWORD_HASH_COST: '10' };
+      // Migrate and seed the baseline's database with the same code, then leave it without a server.
+      const migrator = await startProject({ env: { ...env, DATABASE_URL: direct.url } });
+      await migrator.stop();
+      server = await startProject({ env: { ...env, DATABASE_URL: db.url } });
+      const customers = await signUp(server, CONNECTIONS);
+      const items = await orderLines(server);
+      const directItems = await seededLines(direct.url);
+      const body = JSON.stringify({ items });
+      const s = server;
+      const targets: Target[] = [
+        {
+          name: 'POST /api/orders (202 accepted)',
+          plan: {
+            url: `${server.url}/api/orders`,
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+            variants: customers.map((c) => ({ headers: { authorization: `Bearer ${c.token}` } })),
+            uniqueHeader: 'idempotency-key',
+          },
+          // Each order starts a saga (a charge that is declined: the customers have no funds);
+          // let it finish before the baseline runs.
+          after: () => settle(s),
+        },
+        {
+          name: 'same statements via postgres.js',
+          run: async (seconds, connections) =>
+            (
+              await runScript<LoadOutcome>(path.join(ROOT, 'bench', 'baselines', 'direct-sql.ts'), {
+                url: direct.url,
+                seconds,
+                connections,
+                pool: POOL,
+                customers: customers.map((c) => c.id),
+                items: directItems,
+              }, {})
+            )[0]!,
+        },
+      ];
+      return await interleaved(ctx, 'write', targets, CONNECTIONS, (t) =>
+        t === targets[0] ? { baseline: targets[1]!.name, target: '>= 0.6 x direct SQL', unit: 'orders/s' } : { unit: 'orders/s' },
+      );
+    } finally {
+      await server?.stop();
+      await db.drop();
+      await direct.drop();
+    }
   },
 };
+
+/** The first two available items of a database that has no server (ids differ per database). */
+async function seededLines(url: string): Promise<{ itemId: string; quantity: number }[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const rows = await sql`select id from catalog.items where available order by name, id limit 2`;
+  await sql.end();
+  return rows.map((r, i) => ({ itemId: r['id'] as string, quantity: i + 1 }));
+}
