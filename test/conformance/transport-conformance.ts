@@ -61,10 +61,10 @@ export function describeTransportConformance(name: string, configOverrides: Part
         const attempts = control.attempts.filter((a) => a.eventId === id && a.subscription === sub);
         expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
         const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
-        // Backoff doubles from BACKOFF_MS (the in-process transport jitters within the upper half).
-        expect(gaps[0]).toBeGreaterThanOrEqual(BACKOFF_MS / 2 - 5);
-        expect(gaps[2]).toBeGreaterThanOrEqual(BACKOFF_MS * 2 - 5);
-        expect(gaps[2]!).toBeGreaterThan(gaps[0]! * 1.4);
+        // Backoff doubles from BACKOFF_MS (the in-process transport jitters within the upper
+        // half). A loaded machine only adds delay, so the floors are what the test can rely on:
+        // each wait is at least half its doubling ceiling, i.e. 50, 100, 200 ms.
+        gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual((BACKOFF_MS * 2 ** i) / 2 - 5));
       }
       const rows = await effects(app.http, 2000);
       expect(duplicates(rows)).toEqual([]);
