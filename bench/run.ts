@@ -56,7 +56,7 @@ for (const s of scenarios.filter((s) => wanted.length === 0 || wanted.includes(s
   } catch (err) {
     failed = true;
     console.error(err);
-    rows.push({ scenario: s.name, name: 'error', unit: '', skipped: `failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+    rows.push({ scenario: s.name, name: 'error', unit: '', skipped: `failed: ${err instanceof Error ? err.message.split('\n')[0]!.slice(0, 160) : String(err)}` });
   }
 }
 withRatios(rows);

@@ -1,8 +1,96 @@
-import { skipped, type Scenario } from '../lib/context.ts';
+import path from 'node:path';
+import { runScript } from '../lib/child.ts';
+import { skipped, type BenchContext, type Scenario } from '../lib/context.ts';
+import { adminToken, call, orderLines, signUp } from '../lib/customers.ts';
+import type { Row } from '../lib/report.ts';
+import { ROOT, settle, startProject, type RunningServer } from '../lib/server.ts';
+import { median } from '../lib/stats.ts';
 
+const DRIVER = path.join(ROOT, 'bench', 'scenarios', 'saga-driver.ts');
+const ADMIN = { email: 'bench-admin@bench.test', password: 'bench-admin-password' };
+const CUSTOMERS = 16;
+
+const errorNote = (rs: SagaResult[]) => {
+  const n = rs.reduce((a, r) => a + r.serverErrors, 0);
+  return n > 0 ? `; ${n} barista requests answered 5xx and were retried (${rs.find((r) => r.firstError)?.firstError})` : '';
+};
+
+interface SagaResult {
+  serverErrors: number;
+  firstError?: string;
+  orders: number;
+  seconds: number;
+  completedPerSecond: number;
+  paidP50: number;
+  paidP99: number;
+}
+
+/**
+ * The whole order saga on Postgres: place → charge → PAID → ticket → barista steps → COMPLETED,
+ * with the in-process bus and with BullMQ. Rounds alternate between the two servers.
+ */
 export const sagaScenario: Scenario = {
   name: 'saga',
-  async run() {
-    return [skipped('saga', 'saga', 'not written yet')];
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const missing = ['ordering', 'payments', 'fulfillment'].filter((m) => !ctx.modules.has(m));
+    if (missing.length > 0) return [skipped('saga', 'orders reaching COMPLETED', `skipped: module ${missing.join(', ')} not present`)];
+    const orders = ctx.smoke ? 20 : 300;
+    const variants: { name: string; env: Record<string, string> }[] = [
+      { name: 'in-process bus', env: { EVENT_TRANSPORT: 'inprocess' } },
+      { name: 'BullMQ transport', env: { EVENT_TRANSPORT: 'bullmq', REDIS_URL: ctx.redisUrl, BULLMQ_PREFIX: `bench-saga-${process.pid}` } },
+    ];
+    const setups: { name: string; server: RunningServer; drop(): Promise<void>; plan: object; results: SagaResult[] }[] = [];
+    try {
+      for (const v of variants) {
+        const db = await ctx.freshDatabase('saga');
+        const server = await startProject({
+          env: { ...v.env, DATABASE_URL: db.url, SEED_DEMO_MENU: 'true', PASSWORD_HASH_COST: '10', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+        }).catch(async (err: unknown) => {
+          await db.drop();
+          throw err;
+        });
+        const setup = { name: v.name, server, drop: db.drop, plan: {}, results: [] as SagaResult[] };
+        setups.push(setup);
+        const customers = await signUp(server, CUSTOMERS);
+        for (const c of customers) {
+          const r = await call(server, 'POST', '/api/payments/wallet/deposits', { amountCents: 1_000_000 }, c.token);
+          if (r.status !== 201) throw new Error(`deposit failed: ${r.status} ${JSON.stringify(r.body)}`);
+        }
+        const [barista] = await signUp(server, 1, 'barista', await adminToken(server, ADMIN.email, ADMIN.password));
+        setup.plan = { url: server.url, orders, concurrency: 16, customers: customers.map((c) => c.token), barista: barista!.token, items: await orderLines(server), timeoutMs: 10 * 60_000 };
+      }
+      for (let round = 0; round < ctx.rounds; round++) {
+        for (let i = 0; i < setups.length; i++) {
+          const s = setups[(i + round) % setups.length]!;
+          const [r] = await runScript<SagaResult>(DRIVER, s.plan, {});
+          s.results.push(r!);
+          ctx.log(`  saga ${s.name}: ${r!.completedPerSecond.toFixed(1)} orders/s completed, placement → PAID p50 ${Math.round(r!.paidP50)} ms, p99 ${Math.round(r!.paidP99)} ms`);
+          await settle(s.server);
+        }
+      }
+      return setups.flatMap((s) => [
+        {
+          scenario: 'saga',
+          name: `orders reaching COMPLETED, ${s.name}`,
+          unit: 'orders/s',
+          median: median(s.results.map((r) => r.completedPerSecond)),
+          rounds: s.results.map((r) => Math.round(r.completedPerSecond * 10) / 10),
+          note: `${orders} orders per round, 16 customers placing, one automatic barista${errorNote(s.results)}`,
+        },
+        {
+          scenario: 'saga',
+          name: `placement → PAID latency p50, ${s.name}`,
+          unit: 'ms',
+          median: median(s.results.map((r) => r.paidP50)),
+          p99: median(s.results.map((r) => r.paidP99)),
+          rounds: s.results.map((r) => Math.round(r.paidP50)),
+        },
+      ]);
+    } finally {
+      for (const s of setups) {
+        await s.server.stop();
+        await s.drop();
+      }
+    }
   },
 };

@@ -1,0 +1,120 @@
+/**
+ * The saga load, in its own process: customers place orders while an automatic barista lists
+ * queued tickets and drives each through start → ready → handover over HTTP. Prints one JSON line:
+ * orders per second from the first placement to the last COMPLETED, and placement → PAID latency
+ * taken from each order's own history timestamps.
+ * Plan (JSON in argv[2]): { url, orders, concurrency, customers: token[], barista: token, items }.
+ */
+import { percentile } from '../lib/stats.ts';
+
+interface Plan {
+  url: string;
+  orders: number;
+  concurrency: number;
+  customers: string[];
+  barista: string;
+  items: { itemId: string; quantity: number }[];
+  timeoutMs: number;
+}
+
+const plan = JSON.parse(process.argv[2]!) as Plan;
+
+async function call(method: string, path: string, token: string, body?: unknown): Promise<any> {
+  const res = await fetch(plan.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+let serverErrors = 0;
+let firstError: string | undefined;
+/** A 5xx on the barista's side is counted and retried: it is reported, not hidden. */
+async function tolerant<T>(f: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await f();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!/: 5\d\d /.test(message)) throw err;
+    serverErrors++;
+    firstError ??= message.slice(0, 300);
+    await new Promise((r) => setTimeout(r, 50));
+    return undefined;
+  }
+}
+
+const owner = new Map<string, string>();
+let placed = 0;
+let stopped = false;
+const started = performance.now();
+
+const customers = async () => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: plan.concurrency }, async () => {
+      while (next < plan.orders) {
+        const token = plan.customers[next++ % plan.customers.length]!;
+        const order = await call('POST', '/api/orders', token, { items: plan.items });
+        owner.set(order.id, token);
+        placed++;
+      }
+    }),
+  );
+};
+
+/** The automatic barista: four hands (parallel tickets), each ticket through its three steps. */
+const barista = async () => {
+  const busy = new Set<string>();
+  while (!stopped) {
+    const queued = ((await tolerant(() => call('GET', '/api/fulfillment/tickets?status=QUEUED', plan.barista))) ?? []) as { id: string }[];
+    const fresh = queued.filter((t) => !busy.has(t.id)).slice(0, 4 * 8);
+    if (fresh.length === 0) {
+      await new Promise((r) => setTimeout(r, 20));
+      continue;
+    }
+    for (const t of fresh) busy.add(t.id);
+    await Promise.all(
+      fresh.map(async (t) => {
+        for (const step of ['start', 'ready', 'handover']) {
+          while ((await tolerant(() => call('POST', `/api/fulfillment/tickets/${t.id}/${step}`, plan.barista))) === undefined) {
+            /* retried after a 5xx */
+          }
+        }
+      }),
+    );
+  }
+};
+
+/** Waits until every placed order is COMPLETED, checking each customer's order list. */
+const completion = async (): Promise<number> => {
+  for (;;) {
+    if (performance.now() - started > plan.timeoutMs) throw new Error(`orders not completed within ${plan.timeoutMs} ms`);
+    if (placed === plan.orders) {
+      const lists = await Promise.all(plan.customers.map((t) => call('GET', '/api/orders', t) as Promise<{ id: string; status: string }[]>));
+      const done = lists.flat().filter((o) => owner.has(o.id) && o.status === 'COMPLETED').length;
+      if (done === plan.orders) return performance.now();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+const work = barista();
+await customers();
+const finished = await completion();
+stopped = true;
+await work;
+
+const toPaid: number[] = [];
+for (const [id, token] of owner) {
+  const order = (await call('GET', `/api/orders/${id}`, token)) as { history: { status: string; at: string }[] };
+  const placedAt = order.history.find((h) => h.status === 'PENDING')?.at;
+  const paidAt = order.history.find((h) => h.status === 'PAID')?.at;
+  if (placedAt && paidAt) toPaid.push(Date.parse(paidAt) - Date.parse(placedAt));
+}
+const seconds = (finished - started) / 1000;
+process.stdout.write(
+  JSON.stringify({ orders: plan.orders, seconds, completedPerSecond: plan.orders / seconds, paidP50: percentile(toPaid, 50), paidP99: percentile(toPaid, 99), serverErrors, firstError }) + '\n',
+);
