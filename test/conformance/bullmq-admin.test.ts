@@ -1,0 +1,79 @@
+/** The BullMQ transport's operational surface: Bull Board (admins only) and Redis readiness. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityModule } from '../../src/modules/identity/module.ts';
+import { createProbeModule } from '../fixtures/probe/module.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { dropPrefix, redisUrl, uniquePrefix } from './harness.ts';
+
+describe('BullMQ admin surface', () => {
+  const prefix = uniquePrefix('board');
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      modules: [identityModule, createProbeModule('board').module],
+      config: { EVENT_TRANSPORT: 'bullmq', REDIS_URL: redisUrl(), BULLMQ_PREFIX: prefix },
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await dropPrefix(prefix);
+  });
+
+  it('reports Redis in /health/ready', async () => {
+    const res = await app.http.get('/health/ready');
+    expect(res.status).toBe(200);
+    expect(res.body.checks.redis).toMatchObject({ status: 'up' });
+    expect(res.body.checks.bus).toMatchObject({ status: 'up' });
+  });
+
+  it('serves Bull Board to admins only', async () => {
+    expect((await app.http.get('/admin/queues')).status).toBe(401);
+    expect((await app.http.get('/admin/queues', 'not-a-token')).status).toBe(401);
+    const customer = await app.signUp('customer');
+    expect((await app.http.get('/admin/queues', customer.token)).status).toBe(403);
+    expect((await app.http.get('/admin/queues/api/queues', customer.token)).status).toBe(403);
+
+    const admin = await app.adminToken();
+    const page = await app.http.get('/admin/queues', admin);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    // The page's own scripts and styles load through the same guard.
+    const relative = /href="(static\/css\/[^"]+)"/.exec(page.body as string)?.[1];
+    expect(relative).toBeDefined();
+    const asset = `/admin/queues/${relative}`;
+    expect((await app.http.get(asset, admin)).status).toBe(200);
+    expect((await app.http.get(asset)).status).toBe(401);
+    const queues = await app.http.get('/admin/queues/api/queues', admin);
+    expect(queues.status).toBe(200);
+    expect(JSON.stringify(queues.body)).toContain('probe.record-a');
+  });
+
+  it('lets a browser in through a one-time token link that becomes a short-lived cookie', async () => {
+    const admin = await app.adminToken();
+    const link = await app.http.get(`/admin/queues?token=${admin}`);
+    expect(link.status).toBe(303);
+    expect(link.headers.get('location')).toBe('/admin/queues');
+    const cookie = link.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Max-Age=\d+/);
+    expect(cookie).toMatch(/Path=\/admin\/queues/);
+    const page = await app.http.get('/admin/queues', undefined, { cookie: cookie.split(';')[0]! });
+    expect(page.status).toBe(200);
+
+    const customer = await app.signUp('customer');
+    expect((await app.http.get(`/admin/queues?token=${customer.token}`)).status).toBe(403);
+  });
+});
+
+describe('without the BullMQ transport', () => {
+  it('has no Bull Board and no Redis check', async () => {
+    const app = await startTestApp({ modules: [identityModule], config: { EVENT_TRANSPORT: 'inprocess' } });
+    try {
+      expect((await app.http.get('/admin/queues', await app.adminToken())).status).toBe(404);
+      expect((await app.http.get('/health/ready')).body.checks.redis).toBeUndefined();
+    } finally {
+      await app.stop();
+    }
+  });
+});
