@@ -5,13 +5,13 @@
 import { MIGRATIONS_ROOT } from '../src/app.ts';
 import { modules } from '../src/modules.ts';
 import { loadConfig } from '../src/shared/config.ts';
-import { Database } from '../src/shared/db/database.ts';
 import { migrateModules } from '../src/shared/db/migrate.ts';
+import { migrationPlan, openDatabase } from '../src/shared/kernel.ts';
 
 const config = loadConfig();
-const db = new Database({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
+const db = openDatabase(config, 2);
 try {
-  await migrateModules(db, modules.map((m) => ({ name: m.name, folder: m.migrations ?? `${MIGRATIONS_ROOT}/${m.name}` })));
+  await migrateModules(db, migrationPlan(modules, MIGRATIONS_ROOT));
   console.log(`migrated ${modules.map((m) => m.name).join(', ')} on ${db.kind}`);
 } finally {
   await db.close();

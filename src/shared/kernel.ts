@@ -55,18 +55,10 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics();
 
-  const db = new Database({
-    url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    poolSize: config.DATABASE_POOL_SIZE,
-    moduleRoles: config.DATABASE_URL && config.DATABASE_MODULE_ROLES ? moduleRolesFor(config.DATABASE_URL) : undefined,
-  });
+  const db = openDatabase(config);
   const stoppers: (() => Promise<void>)[] = [];
   try {
-    await migrateModules(
-      db,
-      modules.map((m) => ({ name: m.name, folder: m.migrations ?? `${options.migrationsRoot}/${m.name}`, schema: getTableConfig(m.tables.outbox).schema })),
-    );
+    await migrateModules(db, migrationPlan(modules, options.migrationsRoot));
 
     const key = await loadSigningKey(config.JWT_PRIVATE_KEY, config.DATA_DIR);
     const tokens = createTokenIssuer(key, config.JWT_ISSUER, config.ACCESS_TOKEN_TTL_SECONDS);
@@ -229,6 +221,21 @@ async function defaultTransport(config: Config, logger: Logger): Promise<Transpo
     return new BullMqTransport({ url: config.REDIS_URL!, prefix: config.BULLMQ_PREFIX, ...policy }, logger);
   }
   return new InProcessTransport(policy, logger);
+}
+
+/** The process's database as configured, with module roles on real Postgres. */
+export function openDatabase(config: Config, poolSize = config.DATABASE_POOL_SIZE): Database {
+  return new Database({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize,
+    moduleRoles: config.DATABASE_URL && config.DATABASE_MODULE_ROLES ? moduleRolesFor(config.DATABASE_URL) : undefined,
+  });
+}
+
+/** Where each module's migrations live and which schema they own. */
+export function migrationPlan(modules: readonly ModuleDefinition[], migrationsRoot: string) {
+  return modules.map((m) => ({ name: m.name, folder: m.migrations ?? `${migrationsRoot}/${m.name}`, schema: getTableConfig(m.tables.outbox).schema }));
 }
 
 function adminRoutes(bus: EventBus): OpenAPIHono<AppEnv> {

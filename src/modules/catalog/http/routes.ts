@@ -5,7 +5,8 @@ import { Problem } from '../../../shared/errors.ts';
 import type { Menu } from '../application/menu.ts';
 import { CatalogItemDto } from '../index.ts';
 
-const Item = CatalogItemDto.openapi('CatalogItem');
+// A fresh object from the OpenAPI-aware z: contracts in index.ts are plain zod.
+const Item = z.object(CatalogItemDto.shape).openapi('CatalogItem');
 const ItemId = z.object({ id: z.uuid() });
 const name = z.string().trim().min(1).max(120);
 const priceCents = z.number().int().min(0).max(1_000_000);

@@ -6,7 +6,8 @@ import { MIN_PASSWORD_LENGTH } from '../domain/account.ts';
 import type { Accounts } from '../application/accounts.ts';
 import { Role, UserDto } from '../index.ts';
 
-const User = UserDto.openapi('User');
+// A fresh object from the OpenAPI-aware z: contracts in index.ts are plain zod.
+const User = z.object(UserDto.shape).openapi('User');
 const Credentials = z.object({ email: z.email().max(254), password: z.string().min(1).max(1024) });
 const NewAccount = z.object({
   email: z.email().max(254),
