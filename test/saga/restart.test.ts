@@ -6,7 +6,7 @@ import { createApp } from '../../src/app.ts';
 import type { Kernel } from '../../src/shared/kernel.ts';
 import { eventually } from '../../src/shared/testing/scenario.ts';
 import { httpClient, startTestApp, type TestApp } from '../support/test-app.ts';
-import { addItem, charges, customerWith, openCafe, order } from './support.ts';
+import { addItem, charges, customerWith, FAST_SAGA, openCafe, order } from './support.ts';
 
 /**
  * The saga's state lives in the ordering schema, not in memory: an order whose charge could not
@@ -24,7 +24,7 @@ describe('the saga across a restart', () => {
   });
 
   it('a PENDING order left by a stopped process is paid by the next one', async () => {
-    first = await startTestApp({ config: { SAGA_POLL_MS: 50, SAGA_RETRY_MS: 20, SAGA_RETRY_MAX_MS: 100, ...(dataDir ? { DATA_DIR: dataDir } : {}) } });
+    first = await startTestApp({ config: { ...FAST_SAGA, ...(dataDir ? { DATA_DIR: dataDir } : {}) } });
     const cafe = await openCafe(first);
     const item = await addItem(cafe, 'Cortado', 330);
     const customer = await customerWith(cafe, 1000);

@@ -1,9 +1,12 @@
 import { eventually } from '../../src/shared/testing/scenario.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
+/** Retries in tens of milliseconds; small pools, since several test files share one Postgres. */
+export const FAST_SAGA = { SAGA_POLL_MS: 50, SAGA_RETRY_MS: 20, SAGA_RETRY_MAX_MS: 200, DATABASE_POOL_SIZE: 4 };
+
 /** The whole café with a fast saga scheduler: retries in tens of milliseconds, not seconds. */
 export function startCafe(): Promise<TestApp> {
-  return startTestApp({ config: { SAGA_POLL_MS: 50, SAGA_RETRY_MS: 20, SAGA_RETRY_MAX_MS: 200 } });
+  return startTestApp({ config: FAST_SAGA });
 }
 
 export interface Cafe {

@@ -81,7 +81,9 @@ export class SagaStore {
   async oweRefundAndClaim(orderId: string, reason: OrderReason | null, token: string, leaseSeconds: number): Promise<SagaState | undefined> {
     const [row] = await query<RawRow>(
       this.db,
-      sql`update ${sagas} set step = 'refund', compensation_reason = ${reason}, attempts = 0, due_at = now(), last_error = null, updated_at = now(),
+      // A compensation already owed keeps its reason (the barista's rejection came first).
+      sql`update ${sagas} set compensation_reason = case when step = 'refund' then compensation_reason else ${reason} end,
+            step = 'refund', attempts = 0, due_at = now(), last_error = null, updated_at = now(),
             claim_token = case when claimed_until is null or claimed_until < now() then ${token}::uuid else claim_token end,
             claimed_until = case when claimed_until is null or claimed_until < now() then now() + make_interval(secs => ${leaseSeconds}) else claimed_until end
           where order_id = ${orderId}
