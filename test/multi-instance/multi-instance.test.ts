@@ -132,6 +132,65 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('multi-instance with BullMQ (set DA
     }, 120_000);
   });
 
+  it('runs the café on two src/main.ts processes: orders placed through both reach a terminal state, each charged once', async () => {
+    const stores = await sharedStores('cafe');
+    const env = { ...stores.env, SAGA_POLL_MS: '100', SAGA_RETRY_MS: '50', SAGA_RETRY_MAX_MS: '500' };
+    const apps: AppProcess[] = [];
+    try {
+      apps.push(await startProcess('cafe-a', env, 'src/main.ts'));
+      apps.push(await startProcess('cafe-b', env, 'src/main.ts'));
+      const [a, b] = apps as [AppProcess, AppProcess];
+      const admin = await adminToken(a);
+      const item = await a.request('/api/catalog/items', { body: { name: 'Flat white', priceCents: 350 }, token: admin });
+      expect(item.status).toBe(201);
+      const baristaAccount = { email: `barista-${Date.now()}@cafe.test`, password: 'correct-horse', displayName: 'Barista', role: 'barista' };
+      expect((await b.request('/api/identity/users', { body: baristaAccount, token: admin })).status).toBe(201);
+      const barista = (await a.request('/api/identity/login', { body: { email: baristaAccount.email, password: baristaAccount.password } })).body.accessToken;
+      const customerAccount = { email: `customer-${Date.now()}@cafe.test`, password: 'correct-horse', displayName: 'Customer' };
+      expect((await a.request('/api/identity/register', { body: customerAccount })).status).toBe(201);
+      const customer = (await b.request('/api/identity/login', { body: { email: customerAccount.email, password: customerAccount.password } })).body.accessToken;
+      // Money for three of the six orders: the other three must be declined, none charged twice.
+      expect((await b.request('/api/payments/wallet/deposits', { body: { amountCents: 3 * 350 }, token: customer })).status).toBe(201);
+
+      const placed = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => apps[i % 2]!.request('/api/orders', { body: { items: [{ itemId: item.body.id, quantity: 1 }] }, token: customer })),
+      );
+      expect(placed.map((p) => p.status)).toEqual(Array(6).fill(202));
+      const ids = placed.map((p) => p.body.id as string);
+      const settledOrders = await eventually(
+        () => Promise.all(ids.map(async (id, i) => (await apps[(i + 1) % 2]!.request(`/api/orders/${id}`, { token: customer })).body)),
+        (orders) => orders.every((o) => o.status === 'REJECTED' || o.status === 'PAID' || o.status === 'PREPARING'),
+        { within: 30_000, interval: 250 },
+      );
+      const paid = settledOrders.filter((o) => o.status !== 'REJECTED').map((o) => o.id as string);
+      expect(paid).toHaveLength(3);
+      expect(settledOrders.filter((o) => o.status === 'REJECTED').every((o) => o.reason === 'payment_declined')).toBe(true);
+
+      // The barista works the tickets through both processes; every paid order completes.
+      const tickets = await eventually(
+        async () => ((await b.request('/api/fulfillment/tickets', { token: barista })).body as { id: string; orderId: string }[]).filter((t) => paid.includes(t.orderId)),
+        (t) => t.length === 3,
+        { within: 20_000, interval: 250 },
+      );
+      for (const [i, t] of tickets.entries()) {
+        for (const step of ['start', 'ready', 'handover']) {
+          expect((await apps[i % 2]!.request(`/api/fulfillment/tickets/${t.id}/${step}`, { method: 'POST', token: barista })).status).toBe(200);
+        }
+      }
+      await eventually(
+        () => Promise.all(paid.map(async (id) => (await a.request(`/api/orders/${id}`, { token: customer })).body.status)),
+        (s) => s.every((x) => x === 'COMPLETED'),
+        { within: 30_000, interval: 250 },
+      );
+      const wallet = (await a.request('/api/payments/wallet', { token: customer })).body as { balanceCents: number; history: { type: string; orderId?: string }[] };
+      expect(wallet.balanceCents).toBe(0);
+      for (const id of paid) expect(wallet.history.filter((h) => h.type === 'charged' && h.orderId === id)).toHaveLength(1);
+    } finally {
+      await Promise.allSettled(apps.map((p) => p.stop()));
+      await stores.close();
+    }
+  }, 300_000);
+
   it('delivers once, after a restart, an event whose process was SIGKILLed between commit and dispatch', async () => {
     const stores = await sharedStores('kill');
     // A short lease: the restarted relay may take the dead process's claim over quickly.

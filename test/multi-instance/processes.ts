@@ -18,15 +18,21 @@ export interface AppProcess {
   kill(): Promise<void>;
 }
 
-/** Spawns test/multi-instance/server.ts with the given environment and waits until it listens. */
-export async function startProcess(name: string, env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/multi-instance/server.ts'], {
+/**
+ * Spawns an app process and waits until it listens: test/multi-instance/server.ts (identity and
+ * the probe fixture) by default, or the real composition root with `entry: 'src/main.ts'`.
+ */
+export async function startProcess(name: string, env: Record<string, string>, entry = 'test/multi-instance/server.ts'): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: {
       ...process.env,
       PORT: '0',
-      LOG_LEVEL: 'warn',
+      // src/main.ts announces its port in an info line.
+      LOG_LEVEL: entry === 'src/main.ts' ? 'info' : 'warn',
       PASSWORD_HASH_COST: '10',
+      // Small pools: a pool per module per process, and other test runs share this Postgres.
+      DATABASE_POOL_SIZE: '2',
       ADMIN_EMAIL: 'admin@cafe.test',
       ADMIN_PASSWORD: 'admin-password',
       SEED_DEMO_MENU: 'false',
@@ -44,10 +50,10 @@ export async function startProcess(name: string, env: Record<string, string>): P
     const timer = setTimeout(() => reject(new Error(`${name} did not start within 90 s:\n${output.join('')}`)), 90_000);
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
-      const m = /LISTENING (\d+)/.exec(chunk.toString());
+      const m = /LISTENING (\d+)|"port":(\d+),[^\n]*listening on/.exec(output.join(''));
       if (m) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        resolve(Number(m[1] ?? m[2]));
       }
     };
     child.stdout!.on('data', onData);
