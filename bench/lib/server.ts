@@ -72,7 +72,9 @@ interface SpawnOptions {
  */
 export async function spawnServer(o: SpawnOptions): Promise<RunningServer> {
   const started = performance.now();
-  const devnull = openSync('/dev/null', 'w');
+  // BENCH_SERVER_LOGS=<folder> keeps each server's log there, to find the cause of a failure.
+  const logs = process.env['BENCH_SERVER_LOGS'];
+  const devnull = openSync(logs ? path.join(logs, `${o.name}-${o.port}.log`) : '/dev/null', 'w');
   const child = spawn(process.execPath, o.args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...o.env, PORT: String(o.port), HOST: '127.0.0.1' },

@@ -39,33 +39,35 @@ export const sagaScenario: Scenario = {
       { name: 'in-process bus', env: { EVENT_TRANSPORT: 'inprocess' } },
       { name: 'BullMQ transport', env: { EVENT_TRANSPORT: 'bullmq', REDIS_URL: ctx.redisUrl, BULLMQ_PREFIX: `bench-saga-${process.pid}` } },
     ];
-    const setups: { name: string; server: RunningServer; drop(): Promise<void>; plan: object; results: SagaResult[] }[] = [];
+    // One server at a time: each opens up to (modules x DATABASE_POOL_SIZE) Postgres connections,
+    // and two at once exhaust a default max_connections of 100 on a shared server.
+    const setups: { name: string; results: SagaResult[] }[] = [];
     try {
       for (const v of variants) {
         const db = await ctx.freshDatabase('saga');
-        const server = await startProject({
-          env: { ...v.env, DATABASE_URL: db.url, SEED_DEMO_MENU: 'true', PASSWORD_HASH_COST: '10', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
-        }).catch(async (err: unknown) => {
+        let server: RunningServer | undefined;
+        try {
+          server = await startProject({
+            env: { ...v.env, DATABASE_URL: db.url, SEED_DEMO_MENU: 'true', PASSWORD_HASH_COST: '10', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+          });
+          const setup = { name: v.name, results: [] as SagaResult[] };
+          setups.push(setup);
+          const customers = await signUp(server, CUSTOMERS);
+          for (const c of customers) {
+            const r = await call(server, 'POST', '/api/payments/wallet/deposits', { amountCents: 1_000_000 }, c.token);
+            if (r.status !== 201) throw new Error(`deposit failed: ${r.status} ${JSON.stringify(r.body)}`);
+          }
+          const [barista] = await signUp(server, 1, 'barista', await adminToken(server, ADMIN.email, ADMIN.password));
+          const plan = { url: server.url, orders, concurrency: 16, customers: customers.map((c) => c.token), barista: barista!.token, items: await orderLines(server), timeoutMs: 10 * 60_000 };
+          for (let round = 0; round < ctx.rounds; round++) {
+            const [r] = await runScript<SagaResult>(DRIVER, plan, {});
+            setup.results.push(r!);
+            ctx.log(`  saga ${v.name}: ${r!.completedPerSecond.toFixed(1)} orders/s completed, placement → PAID p50 ${Math.round(r!.paidP50)} ms, p99 ${Math.round(r!.paidP99)} ms`);
+            await settle(server);
+          }
+        } finally {
+          await server?.stop();
           await db.drop();
-          throw err;
-        });
-        const setup = { name: v.name, server, drop: db.drop, plan: {}, results: [] as SagaResult[] };
-        setups.push(setup);
-        const customers = await signUp(server, CUSTOMERS);
-        for (const c of customers) {
-          const r = await call(server, 'POST', '/api/payments/wallet/deposits', { amountCents: 1_000_000 }, c.token);
-          if (r.status !== 201) throw new Error(`deposit failed: ${r.status} ${JSON.stringify(r.body)}`);
-        }
-        const [barista] = await signUp(server, 1, 'barista', await adminToken(server, ADMIN.email, ADMIN.password));
-        setup.plan = { url: server.url, orders, concurrency: 16, customers: customers.map((c) => c.token), barista: barista!.token, items: await orderLines(server), timeoutMs: 10 * 60_000 };
-      }
-      for (let round = 0; round < ctx.rounds; round++) {
-        for (let i = 0; i < setups.length; i++) {
-          const s = setups[(i + round) % setups.length]!;
-          const [r] = await runScript<SagaResult>(DRIVER, s.plan, {});
-          s.results.push(r!);
-          ctx.log(`  saga ${s.name}: ${r!.completedPerSecond.toFixed(1)} orders/s completed, placement → PAID p50 ${Math.round(r!.paidP50)} ms, p99 ${Math.round(r!.paidP99)} ms`);
-          await settle(s.server);
         }
       }
       return setups.flatMap((s) => [
@@ -87,10 +89,7 @@ export const sagaScenario: Scenario = {
         },
       ]);
     } finally {
-      for (const s of setups) {
-        await s.server.stop();
-        await s.drop();
-      }
+      /* each variant cleaned up after itself */
     }
   },
 };
