@@ -42,54 +42,50 @@ export const sagaScenario: Scenario = {
     // One server at a time: each opens up to (modules x DATABASE_POOL_SIZE) Postgres connections,
     // and two at once exhaust a default max_connections of 100 on a shared server.
     const setups: { name: string; results: SagaResult[] }[] = [];
-    try {
-      for (const v of variants) {
-        const db = await ctx.freshDatabase('saga');
-        let server: RunningServer | undefined;
-        try {
-          server = await startProject({
-            env: { ...v.env, DATABASE_URL: db.url, SEED_DEMO_MENU: 'true', PASSWORD_HASH_COST: '10', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
-          });
-          const setup = { name: v.name, results: [] as SagaResult[] };
-          setups.push(setup);
-          const customers = await signUp(server, CUSTOMERS);
-          for (const c of customers) {
-            const r = await call(server, 'POST', '/api/payments/wallet/deposits', { amountCents: 1_000_000 }, c.token);
-            if (r.status !== 201) throw new Error(`deposit failed: ${r.status} ${JSON.stringify(r.body)}`);
-          }
-          const [barista] = await signUp(server, 1, 'barista', await adminToken(server, ADMIN.email, ADMIN.password));
-          const plan = { url: server.url, orders, concurrency: 16, customers: customers.map((c) => c.token), barista: barista!.token, items: await orderLines(server), timeoutMs: 10 * 60_000 };
-          for (let round = 0; round < ctx.rounds; round++) {
-            const [r] = await runScript<SagaResult>(DRIVER, plan, {});
-            setup.results.push(r!);
-            ctx.log(`  saga ${v.name}: ${r!.completedPerSecond.toFixed(1)} orders/s completed, placement → PAID p50 ${Math.round(r!.paidP50)} ms, p99 ${Math.round(r!.paidP99)} ms`);
-            await settle(server);
-          }
-        } finally {
-          await server?.stop();
-          await db.drop();
+    for (const v of variants) {
+      const db = await ctx.freshDatabase('saga');
+      let server: RunningServer | undefined;
+      try {
+        server = await startProject({
+          env: { ...v.env, DATABASE_URL: db.url, SEED_DEMO_MENU: 'true', PASSWORD_HASH_COST: '10', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+        });
+        const setup = { name: v.name, results: [] as SagaResult[] };
+        setups.push(setup);
+        const customers = await signUp(server, CUSTOMERS);
+        for (const c of customers) {
+          const r = await call(server, 'POST', '/api/payments/wallet/deposits', { amountCents: 1_000_000 }, c.token);
+          if (r.status !== 201) throw new Error(`deposit failed: ${r.status} ${JSON.stringify(r.body)}`);
         }
+        const [barista] = await signUp(server, 1, 'barista', await adminToken(server, ADMIN.email, ADMIN.password));
+        const plan = { url: server.url, orders, concurrency: 16, customers: customers.map((c) => c.token), barista: barista!.token, items: await orderLines(server), timeoutMs: 10 * 60_000 };
+        for (let round = 0; round < ctx.rounds; round++) {
+          const [r] = await runScript<SagaResult>(DRIVER, plan, {});
+          setup.results.push(r!);
+          ctx.log(`  saga ${v.name}: ${r!.completedPerSecond.toFixed(1)} orders/s completed, placement → PAID p50 ${Math.round(r!.paidP50)} ms, p99 ${Math.round(r!.paidP99)} ms`);
+          await settle(server);
+        }
+      } finally {
+        await server?.stop();
+        await db.drop();
       }
-      return setups.flatMap((s) => [
-        {
-          scenario: 'saga',
-          name: `orders reaching COMPLETED, ${s.name}`,
-          unit: 'orders/s',
-          median: median(s.results.map((r) => r.completedPerSecond)),
-          rounds: s.results.map((r) => Math.round(r.completedPerSecond * 10) / 10),
-          note: `${orders} orders per round, 16 customers placing, one automatic barista${errorNote(s.results)}`,
-        },
-        {
-          scenario: 'saga',
-          name: `placement → PAID latency p50, ${s.name}`,
-          unit: 'ms',
-          median: median(s.results.map((r) => r.paidP50)),
-          p99: median(s.results.map((r) => r.paidP99)),
-          rounds: s.results.map((r) => Math.round(r.paidP50)),
-        },
-      ]);
-    } finally {
-      /* each variant cleaned up after itself */
     }
+    return setups.flatMap((s) => [
+      {
+        scenario: 'saga',
+        name: `orders reaching COMPLETED, ${s.name}`,
+        unit: 'orders/s',
+        median: median(s.results.map((r) => r.completedPerSecond)),
+        rounds: s.results.map((r) => Math.round(r.completedPerSecond * 10) / 10),
+        note: `${orders} orders per round, 16 customers placing, one automatic barista${errorNote(s.results)}`,
+      },
+      {
+        scenario: 'saga',
+        name: `placement → PAID latency p50, ${s.name}`,
+        unit: 'ms',
+        median: median(s.results.map((r) => r.paidP50)),
+        p99: median(s.results.map((r) => r.paidP99)),
+        rounds: s.results.map((r) => Math.round(r.paidP50)),
+      },
+    ]);
   },
 };
