@@ -20,6 +20,8 @@ export const configSchema = z.object({
   /** On real Postgres each module connects as its own role that can reach only its own schema. */
   DATABASE_MODULE_ROLES: bool.default(true),
   SEED_DEMO_MENU: bool.optional(),
+  /** How long a module may answer public reads from its in-memory snapshot; bounds staleness across instances. 0 turns the caches off. */
+  READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),

@@ -13,7 +13,7 @@ export const catalogModule = defineModule({
   publishes: [ItemChanged],
   subscribesTo: [],
   setup(ctx) {
-    const menu = new Menu(new ItemStore(ctx.db), (work) => ctx.unitOfWork(work));
+    const menu = new Menu(new ItemStore(ctx.db), (work) => ctx.unitOfWork(work), ctx.config.READ_CACHE_TTL_MS);
     return {
       api: {
         getItems: ({ ids }) => menu.byIds(ids),

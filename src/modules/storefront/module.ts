@@ -21,7 +21,7 @@ export const storefrontModule = defineModule({
   subscribesTo: [ItemChanged, ReviewPosted, OrderPlaced, OrderStatusChanged],
   setup(ctx) {
     const store = new ViewsStore(ctx.db);
-    const menu = new MenuView(store, ctx.api(catalogApi), ctx.logger);
+    const menu = new MenuView(store, ctx.api(catalogApi), ctx.logger, ctx.config.READ_CACHE_TTL_MS);
     const orders = new OrderHistoryView(store);
     const unitOfWork: Commit = (work) => ctx.unitOfWork((tx) => work(tx));
 
@@ -41,9 +41,7 @@ export const storefrontModule = defineModule({
       routes: { '/api/storefront': storefrontRoutes(ctx.router(), menu, orders) },
       subscriptions: [
         subscribe('storefront.refresh-menu-item', ItemChanged, async ({ itemId }, { commit }) => menu.refresh(itemId, commit)),
-        subscribe('storefront.count-rating', ReviewPosted, async (review, { commit }) => {
-          await commit((tx) => menu.addRating(tx, review.itemId, review.rating));
-        }),
+        subscribe('storefront.count-rating', ReviewPosted, async (review, { commit }) => menu.countRating(review.itemId, review.rating, commit)),
         subscribe('storefront.order-placed', OrderPlaced, async (order, { commit }) => {
           await commit((tx) => orders.placed(tx, order));
         }),

@@ -5,32 +5,59 @@ import { conflict, notFound } from '../../../shared/errors.ts';
 import { applyChanges, DEMO_MENU, type Item, type ItemChanges } from '../domain/item.ts';
 import type { ItemStore } from '../db/item-store.ts';
 import { ItemChanged } from '../index.ts';
+import { ReadSnapshot } from './read-snapshot.ts';
 
 type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
 
-/** catalog's use cases: the menu as the admin keeps it. */
+/** The whole menu as the public HTTP reads serve it, with the list already serialised. */
+export interface MenuPage {
+  items: readonly Item[];
+  byId: ReadonlyMap<string, Item>;
+  json: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * catalog's use cases: the menu as the admin keeps it. Public HTTP reads come from a snapshot
+ * (at most `readCacheTtlMs` old, dropped after every write made here); the module API that
+ * ordering prices from and storefront re-reads from always reads the database.
+ */
 export class Menu {
+  private readonly page: ReadSnapshot<MenuPage>;
+
   constructor(
     private readonly store: ItemStore,
     private readonly unitOfWork: UnitOfWork,
-  ) {}
+    private readonly readCacheTtlMs = 0,
+  ) {
+    this.page = new ReadSnapshot(async () => {
+      const items = await this.store.list();
+      return { items, byId: new Map(items.map((i) => [i.id, i])), json: new TextEncoder().encode(JSON.stringify(items)) };
+    }, readCacheTtlMs);
+  }
 
   list(): Promise<Item[]> {
     return this.store.list();
-  }
-
-  async get(id: string): Promise<Item> {
-    const item = await this.store.byId(id);
-    if (!item) throw notFound('Item');
-    return item;
   }
 
   byIds(ids: string[]): Promise<Item[]> {
     return this.store.byIds(ids);
   }
 
+  /** The menu for public HTTP reads. */
+  published(): Promise<MenuPage> {
+    return this.page.get();
+  }
+
+  /** One item for public HTTP reads. */
+  async get(id: string): Promise<Item> {
+    // Without a snapshot, one row is cheaper than the whole menu.
+    const item = this.readCacheTtlMs > 0 ? (await this.page.get()).byId.get(id) : await this.store.byId(id);
+    if (!item) throw notFound('Item');
+    return item;
+  }
+
   addItem(input: { name: string; priceCents: number; description?: string | null; available?: boolean }): Promise<Item> {
-    return this.unitOfWork(async (tx, publish) => {
+    return this.write(async (tx, publish) => {
       const item: Item = {
         id: uuidv7(),
         name: input.name,
@@ -47,7 +74,7 @@ export class Menu {
 
   /** `expectedVersion`, when given, must match the stored one: a lost update becomes a 409. */
   changeItem(id: string, changes: ItemChanges, expectedVersion?: number): Promise<Item> {
-    return this.unitOfWork(async (tx, publish) => {
+    return this.write(async (tx, publish) => {
       const store = this.store.with(tx);
       const current = await store.byId(id, true);
       if (!current) throw notFound('Item');
@@ -60,6 +87,15 @@ export class Menu {
       await publish(ItemChanged, { itemId: id });
       return next;
     });
+  }
+
+  /** Runs a write and then drops the snapshot (also on failure: the commit's fate may be unknown). */
+  private async write<T>(work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {
+    try {
+      return await this.unitOfWork(work);
+    } finally {
+      this.page.invalidate();
+    }
   }
 
   /** A fresh embedded database gets a small menu so the shop has something to sell. */

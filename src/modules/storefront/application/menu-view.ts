@@ -4,9 +4,15 @@ import type { Logger } from '../../../shared/logger.ts';
 import type { CatalogApi } from '../../catalog/index.ts';
 import type { ViewsStore } from '../db/views-store.ts';
 import { averageRating } from '../domain/views.ts';
+import { ReadSnapshot } from './read-snapshot.ts';
 
 /** Runs writes in one transaction: a handler's `commit` or the module's unit of work. */
 export type Commit = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+
+export interface MenuPage {
+  entries: readonly MenuEntry[];
+  json: Uint8Array<ArrayBuffer>;
+}
 
 export interface MenuEntry {
   id: string;
@@ -23,13 +29,31 @@ export interface MenuEntry {
  * even while catalog is down.
  */
 export class MenuView {
+  private readonly page: ReadSnapshot<MenuPage>;
+
+  /**
+   * `readCacheTtlMs`: how long the page may be answered from memory. Every menu change this
+   * process commits drops the copy at once; the TTL bounds how long a change committed by
+   * another instance sharing the database stays unseen. 0: always read the database.
+   */
   constructor(
     private readonly store: ViewsStore,
     private readonly catalog: ApiClient<CatalogApi>,
     private readonly logger: Logger,
-  ) {}
+    readCacheTtlMs = 0,
+  ) {
+    this.page = new ReadSnapshot(async () => {
+      const entries = await this.load();
+      return { entries, json: new TextEncoder().encode(JSON.stringify(entries)) };
+    }, readCacheTtlMs);
+  }
 
-  async entries(): Promise<MenuEntry[]> {
+  /** The menu with its JSON already serialised, for the shop page's hot path. */
+  published(): Promise<MenuPage> {
+    return this.page.get();
+  }
+
+  private async load(): Promise<MenuEntry[]> {
     const rows = await this.store.menu();
     return rows.map((r) => ({
       id: r.id,
@@ -57,17 +81,28 @@ export class MenuView {
       await this.store.markPending(itemId, message, new Date().toISOString());
       throw err;
     }
-    await commit(async (tx) => {
-      const store = this.store.with(tx);
-      if (item) await store.saveSnapshot(item);
-      else await store.forgetItem(itemId);
-      await store.clearPending(itemId, fetchedFrom);
-    });
+    await this.changing(() =>
+      commit(async (tx) => {
+        const store = this.store.with(tx);
+        if (item) await store.saveSnapshot(item);
+        else await store.forgetItem(itemId);
+        await store.clearPending(itemId, fetchedFrom);
+      }),
+    );
   }
 
   /** Each review counts once: the bus's inbox guarantees the handler commits once per event. */
-  addRating(tx: Tx, itemId: string, rating: number): Promise<void> {
-    return this.store.with(tx).addRating(itemId, rating);
+  countRating(itemId: string, rating: number, commit: Commit): Promise<void> {
+    return this.changing(() => commit((tx) => this.store.with(tx).addRating(itemId, rating)));
+  }
+
+  /** Runs a commit that changes the menu, then drops the cached page (also on failure: the commit's fate may be unknown). */
+  private async changing<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.page.invalidate();
+    }
   }
 
   /**
