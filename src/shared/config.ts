@@ -43,6 +43,8 @@ export const configSchema = z.object({
   BUS_MAX_ATTEMPTS: positiveInt.default(5),
   BUS_BACKOFF_MS: positiveInt.default(200),
   BUS_CONCURRENCY: positiveInt.default(16),
+  /** First deliveries of one subscription committed together in-process (1 = one transaction per event). */
+  BUS_BATCH_SIZE: positiveInt.max(1000).default(64),
   OUTBOX_POLL_MS: positiveInt.default(500),
   OUTBOX_BATCH_SIZE: positiveInt.default(200),
   OUTBOX_LEASE_SECONDS: positiveInt.default(60),

@@ -220,7 +220,7 @@ async function defaultTransport(config: Config, logger: Logger): Promise<Transpo
     const { BullMqTransport } = await import('./bus/bullmq-transport.ts');
     return new BullMqTransport({ url: config.REDIS_URL!, prefix: config.BULLMQ_PREFIX, ...policy }, logger);
   }
-  return new InProcessTransport(policy, logger);
+  return new InProcessTransport({ ...policy, batchSize: config.BUS_BATCH_SIZE }, logger);
 }
 
 /** The process's database as configured, with module roles on real Postgres. */

@@ -160,7 +160,9 @@ export function describeTransportConformance(name: string, configOverrides: Part
 
     it('shuts down gracefully: running handlers finish, nothing taken is dropped, a restart delivers the rest once', async () => {
       const db = await durableDatabase();
-      const config = forApp('restart', { ...db.config, BUS_CONCURRENCY: 2 });
+      // Few deliveries in flight (in-process: one batch of two per subscription) so some are still
+      // queued when the first process stops.
+      const config = forApp('restart', { ...db.config, BUS_CONCURRENCY: 2, BUS_BATCH_SIZE: 2 });
       try {
         const first = await bootProbeApp(config, `${name}-first`);
         let ids: string[];

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { currentContext, runInContext } from '../context.ts';
 import { query, type Db, type Executor, type Tx } from '../db/database.ts';
@@ -53,6 +53,35 @@ const NOTIFY_CHANNEL = 'cafe_outbox';
 
 class DuplicateDelivery extends Error {}
 
+/** Rejects a handler's `commit` when another handler's failure rolled back the shared batch. */
+export class BatchAborted extends Error {
+  constructor() {
+    super('batch rolled back because of another event; delivering this one on its own');
+  }
+}
+
+/** handled: effects committed (or a duplicate); failed: this event's attempt failed; aborted: not tried on its own yet. */
+export type BatchOutcome = 'handled' | 'failed' | 'aborted';
+
+export interface OutboxWriter {
+  publish: Publish;
+  /** How many events this writer has accepted. */
+  readonly published: number;
+  flush(tx: Executor): Promise<void>;
+}
+
+/**
+ * A uuid[] as ONE text parameter: building and sending a parameter per id costs more than the
+ * statement itself once batches reach hundreds of rows.
+ */
+function uuidList(ids: readonly string[]): SQL {
+  return sql`string_to_array(${ids.join(',')}, ',')::uuid[]`;
+}
+
+function contextOf(envelope: Envelope) {
+  return { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: envelope.traceparent ?? undefined };
+}
+
 /**
  * The kernel's event bus: outbox writes, the relay that claims outbox rows and hands them to the
  * transport, and the deliverer that runs a handler inside its inbox transaction.
@@ -101,12 +130,17 @@ export class EventBus {
     return [...this.subscriptions].filter(([, r]) => r.module.module === module).map(([name, r]) => ({ name, type: r.subscription.event.type }));
   }
 
-  /** Publisher side: the `publish` function bound to a module's outbox and a transaction. */
-  publisher(module: string, tx: Executor): Publish {
+  /**
+   * Publisher side: a `publish` bound to a module's outbox and a transaction. Envelopes are
+   * validated at once and written when `flush` runs, as one multi-row insert just before the
+   * transaction commits: a unit of work that publishes several events pays one round trip.
+   */
+  outboxWriter(module: string): OutboxWriter {
     const owner = this.modules.get(module);
     if (!owner) throw new Error(`Module ${module} is not registered with the bus`);
-    let notified = false;
-    return async (event, payload) => {
+    const rows: (typeof owner.tables.outbox.$inferInsert)[] = [];
+    let published = 0;
+    const publish: Publish = async (event, payload) => {
       if (!owner.publishes.has(event.type)) {
         throw new Error(`Module ${module} does not declare that it publishes ${event.type}`);
       }
@@ -124,23 +158,30 @@ export class EventBus {
         traceparent: ctx?.traceparent ?? null,
         payload: parsed,
       };
-      await tx.insert(owner.tables.outbox).values({
-        id: envelope.id,
-        type: envelope.type,
-        version: envelope.version,
-        occurredAt: envelope.occurredAt,
-        source: envelope.source,
-        correlationId: envelope.correlationId,
-        causationId: envelope.causationId,
-        traceparent: envelope.traceparent,
-        payload: envelope.payload as object,
-      });
-      // NOTIFY is transactional: other relays hear it only if this transaction commits.
-      // One per transaction is enough (Postgres would fold repeats anyway) and saves a round trip per event.
-      if (this.options.notifies && !notified) {
-        notified = true;
-        await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`);
-      }
+      rows.push({ ...envelope, payload: envelope.payload as object });
+      published++;
+      return envelope;
+    };
+    return {
+      publish,
+      get published() {
+        return published;
+      },
+      flush: async (tx) => {
+        if (rows.length === 0) return;
+        await tx.insert(owner.tables.outbox).values(rows.splice(0));
+        // NOTIFY is transactional: other relays hear it only if this transaction commits.
+        if (this.options.notifies) await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`);
+      },
+    };
+  }
+
+  /** An immediate publisher for code that manages its own transaction: each call writes its row. */
+  publisher(module: string, tx: Executor): Publish {
+    return async (event, payload) => {
+      const writer = this.outboxWriter(module);
+      const envelope = await writer.publish(event, payload);
+      await writer.flush(tx);
       return envelope;
     };
   }
@@ -148,15 +189,13 @@ export class EventBus {
   /** Runs `work` in one transaction of the module's database and wakes the relay after commit. */
   async unitOfWork<T>(module: string, work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {
     const owner = this.modules.get(module)!;
-    let published = false;
+    const writer = this.outboxWriter(module);
     const result = await owner.db.transaction(async (tx) => {
-      const publish = this.publisher(module, tx);
-      return work(tx, async (event, payload) => {
-        published = true;
-        return publish(event, payload);
-      });
+      const value = await work(tx, writer.publish);
+      await writer.flush(tx);
+      return value;
     });
-    if (published) this.wake(module);
+    if (writer.published > 0) this.wake(module);
     return result;
   }
 
@@ -176,6 +215,7 @@ export class EventBus {
       (sub, env, attempt, final) => this.deliver(sub, env, attempt, final),
       (type) => this.byType.get(type) ?? [],
       this.subscriptionNames(),
+      (sub, envs) => this.deliverBatch(sub, envs),
     );
     if (this.options.listen) {
       this.listener = await this.options.listen(NOTIFY_CHANNEL, (module) => this.wake(module));
@@ -271,13 +311,13 @@ export class EventBus {
       try {
         if (ids.length > 0) {
           await m.db.execute(
-            sql`update ${outbox} set dispatched_at = now(), claimed_until = null where id in (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})`,
+            sql`update ${outbox} set dispatched_at = now(), claimed_until = null where id = any(${uuidList(ids)})`,
           );
         }
         if (released.length > 0) {
           // A failed hand-over is retried soon, not after the whole lease.
           await m.db.execute(
-            sql`update ${outbox} set claimed_until = now() + interval '2 seconds' where id in (${sql.join(released.map((i) => sql`${i}::uuid`), sql`, `)})`,
+            sql`update ${outbox} set claimed_until = now() + interval '2 seconds' where id = any(${uuidList(released)})`,
           );
         }
       } catch (err) {
@@ -355,42 +395,28 @@ export class EventBus {
 
       const payload = subscription.event.payload.parse(envelope.payload);
       let committed = false;
-      let published = false;
+      const writer = this.outboxWriter(module.module);
       const commit: Commit = async (effects) => {
         if (committed) throw new Error(`${subscriptionName} called commit twice`);
         committed = true;
         return module.db.transaction(async (tx) => {
-          const claimed = await query(
-            tx,
-            sql`insert into ${inbox} as i (event_id, subscription, status, attempts, updated_at)
-                values (${envelope.id}, ${subscriptionName}, 'done', ${attempt}, now())
-                on conflict (event_id, subscription) do update
-                  set status = 'done', attempts = excluded.attempts, last_error = null, envelope = null, updated_at = now()
-                  where i.status <> 'done'
-                returning event_id`,
-          );
-          if (claimed.length === 0) throw new DuplicateDelivery();
-          const publish = this.publisher(module.module, tx);
-          return effects(tx, async (event, p) => {
-            published = true;
-            return publish(event, p);
-          });
+          const claimed = await this.claimInbox(tx, runtime, [envelope], attempt);
+          if (claimed.size === 0) throw new DuplicateDelivery();
+          const value = await effects(tx, writer.publish);
+          await writer.flush(tx);
+          return value;
         });
       };
-      await runInContext(
-        { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: envelope.traceparent ?? undefined },
-        async () => {
-          await subscription.handle(payload, { envelope, attempt, commit });
-          if (!committed) await commit(async () => undefined);
-        },
-      );
-      if (published) this.wake(module.module);
+      await runInContext(contextOf(envelope), async () => {
+        await subscription.handle(payload, { envelope, attempt, commit });
+        if (!committed) await commit(async () => undefined);
+      });
+      if (writer.published > 0) this.wake(module.module);
       this.metrics.handlerDuration.observe({ subscription: subscriptionName }, (performance.now() - started) / 1000);
       return this.handled(subscriptionName, envelope, 'handled');
     } catch (err) {
       if (err instanceof DuplicateDelivery) return this.handled(subscriptionName, envelope, 'duplicate');
-      this.metrics.handlerFailures.inc({ subscription: subscriptionName });
-      this.emit({ kind: 'failed', subscription: subscriptionName, envelope, attempt, error: err });
+      this.failed(subscriptionName, envelope, attempt, err);
       if (final) {
         try {
           await this.recordDeadLetter(runtime, envelope, attempt, err);
@@ -400,6 +426,159 @@ export class EventBus {
       }
       throw err;
     }
+  }
+
+  /**
+   * First attempts of many events for one subscription, with every handler's effects and inbox
+   * rows committed in ONE transaction: the throughput path of the in-process transport.
+   * Handlers run as usual up to `commit`, so their reads and API calls stay outside any
+   * transaction. If one handler's effects throw, the whole transaction rolls back: that event is
+   * reported `failed` (its attempt counted) and the others `aborted`, to be delivered one by one
+   * at once. Nothing here is ever a final attempt, so no dead letter is written on this path.
+   */
+  async deliverBatch(subscriptionName: string, envelopes: readonly Envelope[]): Promise<BatchOutcome[]> {
+    const runtime = this.subscriptions.get(subscriptionName);
+    if (!runtime) throw new Error(`Unknown subscription ${subscriptionName}`);
+    const { module, subscription } = runtime;
+    const started = performance.now();
+    const outcomes: BatchOutcome[] = envelopes.map(() => 'aborted');
+
+    const done = await this.alreadyHandled(runtime, envelopes);
+    interface Member {
+      index: number;
+      envelope: Envelope;
+      effects?: (tx: Tx, publish: Publish) => Promise<unknown>;
+      settle?: { resolve(v: unknown): void; reject(e: unknown): void };
+      handled: Promise<void>;
+    }
+    const members: Member[] = [];
+    const firstOf = new Map<string, number>();
+    const ready: Promise<unknown>[] = [];
+    envelopes.forEach((envelope, index) => {
+      if (done.has(envelope.id)) {
+        outcomes[index] = 'handled';
+        this.handled(subscriptionName, envelope, 'duplicate');
+        return;
+      }
+      // The same event twice in one batch: the repeat goes the single way and meets the inbox.
+      if (firstOf.has(envelope.id)) return;
+      firstOf.set(envelope.id, index);
+      const member: Member = { index, envelope, handled: Promise.resolve() };
+      let markReady!: () => void;
+      ready.push(new Promise<void>((r) => (markReady = r)));
+      const commit: Commit = (effects) => {
+        if (member.effects) return Promise.reject(new Error(`${subscriptionName} called commit twice`));
+        member.effects = effects;
+        const settled = new Promise<never>((resolve, reject) => (member.settle = { resolve: resolve as (v: unknown) => void, reject }));
+        markReady();
+        return settled;
+      };
+      member.handled = runInContext(contextOf(envelope), async () => {
+        const payload = subscription.event.payload.parse(envelope.payload);
+        await subscription.handle(payload, { envelope, attempt: 1, commit });
+        if (!member.effects) await commit(async () => undefined);
+      });
+      // A handler that fails before reaching commit is ready too, as a failure.
+      member.handled.then(markReady, (err: unknown) => {
+        if (!member.effects) {
+          outcomes[index] = 'failed';
+          this.failed(subscriptionName, envelope, 1, err);
+        }
+        markReady();
+      });
+      members.push(member);
+    });
+    await Promise.all(ready);
+
+    const committing = members.filter((m) => m.effects && outcomes[m.index] !== 'failed');
+    if (committing.length > 0) {
+      const writer = this.outboxWriter(module.module);
+      let culprit: Member | undefined;
+      const duplicates = new Set<Member>();
+      const results = new Map<Member, unknown>();
+      try {
+        await module.db.transaction(async (tx) => {
+          const claimed = await this.claimInbox(tx, runtime, committing.map((m) => m.envelope), 1);
+          for (const m of committing) {
+            if (!claimed.has(m.envelope.id)) {
+              duplicates.add(m);
+              continue;
+            }
+            culprit = m;
+            results.set(m, await runInContext(contextOf(m.envelope), () => m.effects!(tx, writer.publish)));
+          }
+          culprit = undefined;
+          await writer.flush(tx);
+        });
+      } catch (err) {
+        for (const m of committing) {
+          if (m === culprit) {
+            outcomes[m.index] = 'failed';
+            this.failed(subscriptionName, m.envelope, 1, err);
+            m.settle!.reject(err);
+          } else {
+            m.settle!.reject(new BatchAborted());
+          }
+        }
+        await Promise.allSettled(committing.map((m) => m.handled));
+        return outcomes;
+      }
+      for (const m of committing) {
+        if (duplicates.has(m)) m.settle!.reject(new DuplicateDelivery());
+        else m.settle!.resolve(results.get(m));
+      }
+      if (writer.published > 0) this.wake(module.module);
+      for (const m of committing) {
+        try {
+          await m.handled;
+          outcomes[m.index] = 'handled';
+          this.handled(subscriptionName, m.envelope, duplicates.has(m) ? 'duplicate' : 'handled');
+        } catch (err) {
+          if (err instanceof DuplicateDelivery) {
+            outcomes[m.index] = 'handled';
+            this.handled(subscriptionName, m.envelope, 'duplicate');
+          } else {
+            // Effects committed, then the handler threw: a retry meets the inbox, as on the single path.
+            outcomes[m.index] = 'failed';
+            this.failed(subscriptionName, m.envelope, 1, err);
+          }
+        }
+      }
+    }
+    const seconds = (performance.now() - started) / 1000 / Math.max(1, envelopes.length);
+    for (let i = 0; i < envelopes.length; i++) this.metrics.handlerDuration.observe({ subscription: subscriptionName }, seconds);
+    return outcomes;
+  }
+
+  /** Event ids of these envelopes this subscription has handled already (one query). */
+  private async alreadyHandled(runtime: SubscriptionRuntime, envelopes: readonly Envelope[]): Promise<Set<string>> {
+    if (envelopes.length === 0) return new Set();
+    const rows = await query<{ event_id: string }>(
+      runtime.module.db,
+      sql`select event_id from ${runtime.module.tables.inbox}
+          where subscription = ${runtime.subscription.name} and status = 'done'
+            and event_id = any(${uuidList(envelopes.map((e) => e.id))})`,
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  /** Inserts 'done' inbox rows; returns the ids this transaction claimed (others were handled already). */
+  private async claimInbox(tx: Tx, runtime: SubscriptionRuntime, envelopes: readonly Envelope[], attempt: number): Promise<Set<string>> {
+    const rows = await query<{ event_id: string }>(
+      tx,
+      sql`insert into ${runtime.module.tables.inbox} as i (event_id, subscription, status, attempts, updated_at)
+          select id, ${runtime.subscription.name}, 'done', ${attempt}::int, now() from unnest(${uuidList(envelopes.map((e) => e.id))}) as id
+          on conflict (event_id, subscription) do update
+            set status = 'done', attempts = excluded.attempts, last_error = null, envelope = null, updated_at = now()
+            where i.status <> 'done'
+          returning event_id`,
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  private failed(subscription: string, envelope: Envelope, attempt: number, error: unknown): void {
+    this.metrics.handlerFailures.inc({ subscription });
+    this.emit({ kind: 'failed', subscription, envelope, attempt, error });
   }
 
   private handled(subscription: string, envelope: Envelope, outcome: DeliveryResult['outcome']): DeliveryResult {

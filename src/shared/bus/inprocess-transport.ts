@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { Envelope } from './contract.ts';
-import { backoffDelay, DeadLetterNotRecorded, type Deliver, type RetryPolicy, type Transport, type TransportHealth } from './transport.ts';
+import { backoffDelay, DeadLetterNotRecorded, type Deliver, type DeliverBatch, type RetryPolicy, type Transport, type TransportHealth } from './transport.ts';
 
 class StoppedError extends Error {
   constructor() {
@@ -22,21 +22,83 @@ export class InProcessTransport implements Transport {
   private readonly sleepers = new Set<{ timer: ReturnType<typeof setTimeout>; reject: (e: Error) => void }>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private deliverBatch?: DeliverBatch;
+  /** First attempts waiting to be batched, per subscription. */
+  private readonly queued = new Map<string, { envelope: Envelope; settle(outcome: 'handled' | 'failed' | 'aborted' | Error): void }[]>();
+  private readonly draining = new Map<string, number>();
 
   constructor(
-    private readonly policy: RetryPolicy & { concurrency: number },
+    private readonly policy: RetryPolicy & { concurrency: number; batchSize?: number },
     private readonly logger: Logger,
   ) {}
 
-  async start(deliver: Deliver, subscriptionsFor: (eventType: string) => readonly string[]): Promise<void> {
+  async start(
+    deliver: Deliver,
+    subscriptionsFor: (eventType: string) => readonly string[],
+    _subscriptions?: readonly string[],
+    deliverBatch?: DeliverBatch,
+  ): Promise<void> {
     this.deliver = deliver;
     this.subscriptionsFor = subscriptionsFor;
+    // A batch is never a final attempt, so with a budget of one attempt every delivery goes alone.
+    this.deliverBatch = this.policy.maxAttempts > 1 && (this.policy.batchSize ?? 64) > 1 ? deliverBatch : undefined;
     this.stopping = false;
   }
 
   async dispatch(envelope: Envelope): Promise<void> {
     const subs = this.subscriptionsFor(envelope.type);
-    await Promise.all(subs.map((s) => this.track(this.deliverWithRetries(s, envelope))));
+    await Promise.all(subs.map((s) => this.track(this.deliverFirstInBatch(s, envelope))));
+  }
+
+  /**
+   * First attempts wait one tick in a per-subscription queue so the relay's whole claim becomes a
+   * few transactions instead of one per event; retries and failures take the single path.
+   */
+  private async deliverFirstInBatch(subscription: string, envelope: Envelope): Promise<void> {
+    if (!this.deliverBatch) return this.deliverWithRetries(subscription, envelope);
+    const outcome = await new Promise<'handled' | 'failed' | 'aborted' | Error>((settle) => {
+      let queue = this.queued.get(subscription);
+      if (!queue) this.queued.set(subscription, (queue = []));
+      queue.push({ envelope, settle });
+      if (queue.length === 1) setImmediate(() => this.drain(subscription));
+    });
+    if (outcome instanceof Error) throw outcome;
+    if (outcome === 'handled') return;
+    if (outcome === 'aborted') return this.deliverWithRetries(subscription, envelope, 1);
+    this.logger.warn({ subscription, eventId: envelope.id, type: envelope.type, attempt: 1 }, 'handler failed, will retry');
+    await this.sleep(backoffDelay(this.policy, 1));
+    return this.deliverWithRetries(subscription, envelope, 2);
+  }
+
+  private drain(subscription: string): void {
+    const queue = this.queued.get(subscription);
+    const maxParallel = Math.max(1, Math.floor(this.policy.concurrency / 4));
+    while (queue && queue.length > 0 && (this.draining.get(subscription) ?? 0) < maxParallel) {
+      const batch = queue.splice(0, this.policy.batchSize ?? 64);
+      this.draining.set(subscription, (this.draining.get(subscription) ?? 0) + 1);
+      void this.runBatch(subscription, batch).finally(() => {
+        this.draining.set(subscription, (this.draining.get(subscription) ?? 1) - 1);
+        if ((this.queued.get(subscription)?.length ?? 0) > 0) this.drain(subscription);
+      });
+    }
+  }
+
+  private async runBatch(subscription: string, batch: { envelope: Envelope; settle(o: 'handled' | 'failed' | 'aborted' | Error): void }[]): Promise<void> {
+    await this.acquire();
+    try {
+      if (this.stopping) {
+        for (const b of batch) b.settle(new StoppedError());
+        return;
+      }
+      const outcomes = await this.deliverBatch!(subscription, batch.map((b) => b.envelope));
+      batch.forEach((b, i) => b.settle(outcomes[i] ?? 'aborted'));
+    } catch (err) {
+      // The batch machinery itself failed (e.g. the database is unreachable): each goes alone.
+      this.logger.warn({ err, subscription, size: batch.length }, 'batch delivery failed; delivering one by one');
+      for (const b of batch) b.settle('aborted');
+    } finally {
+      this.release();
+    }
   }
 
   async replay(subscription: string, envelope: Envelope): Promise<void> {
@@ -52,6 +114,8 @@ export class InProcessTransport implements Transport {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // Queued first attempts have not started: their dispatch fails and the outbox keeps them.
+    for (const queue of this.queued.values()) for (const b of queue.splice(0)) b.settle(new StoppedError());
     for (const s of this.sleepers) {
       clearTimeout(s.timer);
       s.reject(new StoppedError());
@@ -67,8 +131,8 @@ export class InProcessTransport implements Transport {
     return p;
   }
 
-  private async deliverWithRetries(subscription: string, envelope: Envelope): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+  private async deliverWithRetries(subscription: string, envelope: Envelope, firstAttempt = 1): Promise<void> {
+    for (let attempt = firstAttempt; ; attempt++) {
       if (this.stopping) throw new StoppedError();
       const final = attempt >= this.policy.maxAttempts;
       await this.acquire();

@@ -11,6 +11,13 @@ export interface DeliveryResult {
 export type Deliver = (subscription: string, envelope: Envelope, attempt: number, final: boolean) => Promise<DeliveryResult>;
 
 /**
+ * First attempts of several envelopes for one subscription in one transaction. Per envelope:
+ * 'handled' (done or duplicate), 'failed' (its first attempt failed: retry after backoff) or
+ * 'aborted' (rolled back with the batch: deliver it on its own now, still as a first attempt).
+ */
+export type DeliverBatch = (subscription: string, envelopes: readonly Envelope[]) => Promise<('handled' | 'failed' | 'aborted')[]>;
+
+/**
  * The final attempt failed and so did writing its dead letter (typically: the database is down).
  * The transport must not treat the event as settled, or it would be lost without a trace.
  */
@@ -38,7 +45,12 @@ export interface TransportHealth {
 export interface Transport {
   readonly name: string;
   /** `subscriptions` names every subscription in this process (queue-backed transports consume them all). */
-  start(deliver: Deliver, subscriptionsFor: (eventType: string) => readonly string[], subscriptions?: readonly string[]): Promise<void>;
+  start(
+    deliver: Deliver,
+    subscriptionsFor: (eventType: string) => readonly string[],
+    subscriptions?: readonly string[],
+    deliverBatch?: DeliverBatch,
+  ): Promise<void>;
   /** Resolves once the transport has taken responsibility for every subscription's delivery. */
   dispatch(envelope: Envelope): Promise<void>;
   /** Delivers a dead-lettered envelope to one subscription again, with a fresh retry budget. */
