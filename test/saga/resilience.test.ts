@@ -52,8 +52,9 @@ describe('the saga under duplicates and load', () => {
       expect(refunds(w.history, refused)).toBe(1);
       expect(w.balanceCents).toBe(2000 - 420);
       expect(redelivered.size).toBeGreaterThan(10);
-      // The inboxes saw the second copies and let them pass without effect.
-      expect(duplicates).toBeGreaterThan(3);
+      // In-process, the inboxes saw the second copies and let them pass without effect. BullMQ
+      // collapses a second copy at the queue already (same job id), so no inbox ever sees it.
+      if (app.kernel.bus.transport.name === 'inprocess') expect(duplicates).toBeGreaterThan(3);
     } finally {
       off();
     }

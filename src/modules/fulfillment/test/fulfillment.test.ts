@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../shared/bus/contract.ts';
-import { scenario } from '../../../shared/testing/scenario.ts';
+import { eventually, scenario } from '../../../shared/testing/scenario.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { OrderPaid } from '../../ordering/index.ts';
 import { fulfillmentApi, TicketOpened, TicketStarted } from '../index.ts';
@@ -66,7 +66,9 @@ describe('fulfillment', () => {
     const started = uuidv7();
     await app.kernel.bus.transport.dispatch(orderPaid(queued));
     await app.kernel.bus.transport.dispatch(orderPaid(started));
-    const ticket = (await tickets()).find((t) => t.orderId === started)!;
+    // A queue-backed transport has only accepted the events when dispatch resolves.
+    const open = await eventually(tickets, (all) => [queued, started].every((id) => all.some((t) => t.orderId === id)), { within: 5000 });
+    const ticket = open.find((t) => t.orderId === started)!;
     await scenario(app.kernel.bus)
       .when(() => app.http.post(`/api/fulfillment/tickets/${ticket.id}/start`, undefined, barista))
       .expectEvent(TicketStarted, { where: (p) => p.ticketId === ticket.id });
