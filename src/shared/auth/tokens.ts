@@ -43,15 +43,20 @@ export function createTokenIssuer(key: SigningKey, issuer: string, ttlSeconds: n
 export function createTokenVerifier(source: { jwks: { keys: object[] } } | { url: string }, issuer: string): TokenVerifier {
   const keySet: JWTVerifyGetKey =
     'url' in source ? createRemoteJWKSet(new URL(source.url)) : createLocalJWKSet(source.jwks as Parameters<typeof createLocalJWKSet>[0]);
+  const verified = new VerifiedTokens();
   return {
     async verify(token) {
+      const known = verified.get(token);
+      if (known) return known;
       try {
         const { payload } = await jwtVerify(token, keySet, { issuer, algorithms: [TOKEN_ALG] });
         const role = payload['role'];
         if (typeof payload.sub !== 'string' || typeof payload['email'] !== 'string' || !ROLES.includes(role as Role)) {
           throw new InvalidTokenError('token claims are incomplete');
         }
-        return { id: payload.sub, email: payload['email'], role: role as Role };
+        const principal: Principal = { id: payload.sub, email: payload['email'], role: role as Role };
+        if (typeof payload.exp === 'number') verified.set(token, principal, payload.exp * 1000);
+        return principal;
       } catch (err) {
         if (err instanceof InvalidTokenError) throw err;
         if (err instanceof errors.JWTExpired) throw new InvalidTokenError('token expired');
@@ -59,4 +64,32 @@ export function createTokenVerifier(source: { jwks: { keys: object[] } } | { url
       }
     },
   };
+}
+
+/**
+ * Tokens whose signature and claims were already checked, until they expire. A client sends the
+ * same token on every request for its whole lifetime, and an ES256 verification costs more CPU
+ * than the rest of a typical request's own work. Only the exact token string hits; it is dropped
+ * at its `exp` (the same instant jose would start rejecting it), and the map stays bounded.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: Principal; expiresAt: number }>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(token: string): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (Date.now() >= entry.expiresAt) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return { ...entry.principal };
+  }
+
+  set(token: string, principal: Principal, expiresAt: number): void {
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { principal: { ...principal }, expiresAt });
+  }
 }

@@ -48,8 +48,15 @@ export class Orders {
     const order = placeOrder({ id: uuidv7(), customerId, items: lines, at: new Date().toISOString() });
     try {
       await this.unitOfWork(async (tx, publish) => {
-        await this.orders.with(tx).insert(order, idempotencyKey ? { key: idempotencyKey, requestHash: requestHash! } : undefined);
-        await this.sagas.with(tx).begin(order.id, customerId);
+        // Sent together: Postgres gets both statements in one round trip (they are pipelined on
+        // the transaction's connection). If the order insert fails, so does the saga's, in the
+        // same aborted transaction; the order's error is the one that tells what happened.
+        const [placed, begun] = await Promise.allSettled([
+          this.orders.with(tx).insert(order, idempotencyKey ? { key: idempotencyKey, requestHash: requestHash! } : undefined),
+          this.sagas.with(tx).begin(order.id, customerId),
+        ]);
+        if (placed.status === 'rejected') throw placed.reason;
+        if (begun.status === 'rejected') throw begun.reason;
         await announce(publish, order, ['PENDING']);
       });
     } catch (err) {

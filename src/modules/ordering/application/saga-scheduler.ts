@@ -64,7 +64,12 @@ export class SagaScheduler {
       try {
         const claimed = await this.sagas.claimDue(uuidv7(), this.options.batchSize, this.options.leaseSeconds);
         if (claimed.length > 0) {
-          await Promise.all(claimed.map((s) => this.track(this.saga.run(s))));
+          // Charges are settled together (one transaction for the batch); refunds one by one.
+          const charges = claimed.filter((s) => s.step === 'charge');
+          await Promise.all([
+            this.track(this.saga.chargeAll(charges)),
+            ...claimed.filter((s) => s.step !== 'charge').map((s) => this.track(this.saga.run(s))),
+          ]);
           continue;
         }
       } catch (err) {

@@ -1,5 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../../shared/db/database.ts';
+import { once } from './prepared.ts';
 import type { Order, OrderReason, OrderStatus } from '../domain/order.ts';
 import { orders } from './schema.ts';
 
@@ -42,15 +43,25 @@ export class OrderStore {
 
   async byId(id: string, lock = false): Promise<Order | undefined> {
     const q = this.db.select(columns).from(orders).where(eq(orders.id, id));
-    const [row] = lock ? await q.for('update') : await q;
+    const [row] = await once(lock ? q.for('update') : q);
     return row ? toOrder(row) : undefined;
   }
 
+  /** Several orders at once; with `lock`, their rows are locked in id order (the same order for every caller). */
+  async byIds(ids: readonly string[], lock = false): Promise<Map<string, Order>> {
+    if (ids.length === 0) return new Map();
+    const q = this.db.select(columns).from(orders).where(inArray(orders.id, [...ids])).orderBy(orders.id);
+    const rows = await once(lock ? q.for('update') : q);
+    return new Map(rows.map((r) => [r.id as string, toOrder(r)]));
+  }
+
   async byIdempotencyKey(customerId: string, key: string): Promise<{ order: Order; requestHash: string } | undefined> {
-    const [row] = await this.db
-      .select(columns)
-      .from(orders)
-      .where(and(eq(orders.customerId, customerId), eq(orders.idempotencyKey, key)));
+    const [row] = await once(
+      this.db
+        .select(columns)
+        .from(orders)
+        .where(and(eq(orders.customerId, customerId), eq(orders.idempotencyKey, key))),
+    );
     return row ? { order: toOrder(row), requestHash: row.requestHash as string } : undefined;
   }
 
@@ -62,7 +73,7 @@ export class OrderStore {
 
   async insert(order: Order, idempotency?: { key: string; requestHash: string }): Promise<void> {
     try {
-      await this.db.insert(orders).values({
+      await once(this.db.insert(orders).values({
         id: order.id,
         customerId: order.customerId,
         status: order.status,
@@ -73,7 +84,7 @@ export class OrderStore {
         idempotencyKey: idempotency?.key ?? null,
         requestHash: idempotency?.requestHash ?? null,
         createdAt: order.createdAt,
-      });
+      }));
     } catch (err) {
       if (idempotency && isUniqueViolation(err)) throw new DuplicateIdempotencyKey();
       throw err;
@@ -82,10 +93,24 @@ export class OrderStore {
 
   /** Stores the aggregate's new status; callers hold the row lock taken by `byId(id, true)`. */
   async save(order: Order): Promise<void> {
-    await this.db
-      .update(orders)
-      .set({ status: order.status, reason: order.reason, history: [...order.history], updatedAt: sql`now()` })
-      .where(eq(orders.id, order.id));
+    await once(
+      this.db
+        .update(orders)
+        .set({ status: order.status, reason: order.reason, history: [...order.history], updatedAt: sql`now()` })
+        .where(eq(orders.id, order.id)),
+    );
+  }
+
+  /** `save` for many orders in one statement; callers hold their row locks. */
+  async saveAll(changed: readonly Order[]): Promise<void> {
+    if (changed.length === 0) return;
+    if (changed.length === 1) return this.save(changed[0]!);
+    const rows = JSON.stringify(changed.map((o) => ({ id: o.id, status: o.status, reason: o.reason, history: o.history })));
+    await this.db.execute(
+      sql`update ${orders} as o set status = v.status, reason = v.reason, history = v.history, updated_at = now()
+          from jsonb_to_recordset(${rows}::jsonb) as v(id uuid, status text, reason text, history jsonb)
+          where o.id = v.id`,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { query, type Executor } from '../../../shared/db/database.ts';
+import { once } from './prepared.ts';
 import type { OrderReason } from '../domain/order.ts';
 import { sagas } from './schema.ts';
 
@@ -53,12 +54,19 @@ export class SagaStore {
   }
 
   async begin(orderId: string, customerId: string): Promise<void> {
-    await this.db.insert(sagas).values({ orderId, customerId, step: 'charge', dueAt: sql`now()` });
+    await once(this.db.insert(sagas).values({ orderId, customerId, step: 'charge', dueAt: sql`now()` }));
   }
 
   async lock(orderId: string): Promise<SagaState | undefined> {
-    const [row] = await this.db.select(columns).from(sagas).where(eq(sagas.orderId, orderId)).for('update');
+    const [row] = await once(this.db.select(columns).from(sagas).where(eq(sagas.orderId, orderId)).for('update'));
     return row as SagaState | undefined;
+  }
+
+  /** Locks several sagas in order id order (the same order for every caller, so two batches never deadlock). */
+  async lockAll(orderIds: readonly string[]): Promise<Map<string, SagaState>> {
+    if (orderIds.length === 0) return new Map();
+    const rows = await once(this.db.select(columns).from(sagas).where(inArray(sagas.orderId, [...orderIds])).orderBy(sagas.orderId).for('update'));
+    return new Map(rows.map((r) => [r.orderId, r as SagaState]));
   }
 
   /**
@@ -93,15 +101,27 @@ export class SagaStore {
   }
 
   async markCharged(orderId: string): Promise<void> {
-    await this.db.update(sagas).set({ charged: true, updatedAt: sql`now()` }).where(eq(sagas.orderId, orderId));
+    await this.markChargedAll([orderId]);
+  }
+
+  async markChargedAll(orderIds: readonly string[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    await once(this.db.update(sagas).set({ charged: true, updatedAt: sql`now()` }).where(orderIds.length === 1 ? eq(sagas.orderId, orderIds[0]!) : inArray(sagas.orderId, [...orderIds])));
   }
 
   /** The owed step is done: nothing left to do for this order, and the claim is released. */
   async finish(orderId: string): Promise<void> {
-    await this.db
-      .update(sagas)
-      .set({ step: null, compensationReason: null, attempts: 0, claimToken: null, claimedUntil: null, lastError: null, updatedAt: sql`now()` })
-      .where(eq(sagas.orderId, orderId));
+    await this.finishAll([orderId]);
+  }
+
+  async finishAll(orderIds: readonly string[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    await once(
+      this.db
+        .update(sagas)
+        .set({ step: null, compensationReason: null, attempts: 0, claimToken: null, claimedUntil: null, lastError: null, updatedAt: sql`now()` })
+        .where(orderIds.length === 1 ? eq(sagas.orderId, orderIds[0]!) : inArray(sagas.orderId, [...orderIds])),
+    );
   }
 
   /** Gives the claim back without touching the owed step (it may have changed while we ran). */
