@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { currentContext } from './context.ts';
 
 export type { Logger };
 
@@ -8,5 +9,10 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
     base: { service: 'cafe', ...bindings },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    // Lines written while serving a request carry its id, from any logger, without a child per request.
+    mixin: () => {
+      const requestId = currentContext()?.requestId;
+      return requestId ? { requestId } : {};
+    },
   });
 }

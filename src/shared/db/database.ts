@@ -20,6 +20,20 @@ export async function query<T = Record<string, unknown>>(db: Executor, statement
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/**
+ * Server settings for the embedded database, given at each start (nothing is written to the data
+ * folder, so an existing folder simply starts with them). Postgres' defaults size shared memory
+ * for a server with a hundred connections: 128 MB of buffers alone, resident in this process.
+ * One connection and a café's data need far less, and every megabyte here is a megabyte of RSS.
+ */
+const EMBEDDED_SETTINGS = [
+  ['shared_buffers', '16MB'],
+  ['wal_buffers', '1MB'],
+  ['temp_buffers', '2MB'],
+  ['maintenance_work_mem', '16MB'],
+  ['max_connections', '10'],
+].flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+
 export interface DatabaseOptions {
   url?: string;
   dataDir: string;
@@ -51,7 +65,7 @@ export class Database {
       this.kind = 'pglite';
       const inMemory = options.dataDir === 'memory://';
       if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
-      this.pglite = new PGlite(inMemory ? undefined : `${options.dataDir}/pg`);
+      this.pglite = new PGlite(inMemory ? undefined : `${options.dataDir}/pg`, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
       this.admin = drizzlePglite(this.pglite);
     }
   }
