@@ -2,8 +2,8 @@
  * Baseline for POST /api/orders: the statements ordering's placeOrder runs, replayed with
  * postgres.js at the same concurrency and pool size, without HTTP, tokens, validation or the
  * module machinery. Per order: idempotency lookup, catalog pricing read, then one transaction
- * inserting the order, its saga row and two outbox events (order-placed, order-status-changed)
- * with one pg_notify. Plan (JSON in argv[2]): { url, seconds, connections, pool, customers, items }.
+ * inserting the order and its saga row (pipelined), the two outbox events (order-placed,
+ * order-status-changed) in one multi-row insert, and one pg_notify. Plan (JSON in argv[2]): { url, seconds, connections, pool, customers, items }.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
@@ -37,14 +37,17 @@ async function placeOrder(customerId: string): Promise<void> {
   const placed = envelope('ordering.order-placed', { orderId: id, customerId, totalCents, items: lines, placedAt: at });
   const changed = envelope('ordering.order-status-changed', { orderId: id, customerId, status: 'PENDING', reason: null, at });
   await sql.begin(async (tx) => {
-    await tx`insert into ordering.orders (id, customer_id, status, reason, total_cents, items, history, idempotency_key, request_hash, created_at)
-             values (${id}, ${customerId}, 'PENDING', null, ${totalCents}, ${tx.json(lines)}, ${tx.json([{ status: 'PENDING', at }])}, ${key}, ${requestHash}, ${at})`;
-    await tx`insert into ordering.sagas (order_id, customer_id, step, due_at) values (${id}, ${customerId}, 'charge', now())`;
-    for (const e of [placed, changed]) {
-      await tx`insert into ordering.outbox (id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload)
-               values (${e.id}, ${e.type}, 1, ${at}, 'ordering', ${randomUUID()}, null, null, ${tx.json(e.payload as never)})`;
-      if (e === placed) await tx`select pg_notify('cafe_outbox', 'ordering')`;
-    }
+    // The order and its saga row are sent together (pipelined), as placeOrder does.
+    await Promise.all([
+      tx`insert into ordering.orders (id, customer_id, status, reason, total_cents, items, history, idempotency_key, request_hash, created_at)
+         values (${id}, ${customerId}, 'PENDING', null, ${totalCents}, ${tx.json(lines)}, ${tx.json([{ status: 'PENDING', at }])}, ${key}, ${requestHash}, ${at})`,
+      tx`insert into ordering.sagas (order_id, customer_id, step, due_at) values (${id}, ${customerId}, 'charge', now())`,
+    ]);
+    // The bus writes a unit of work's events as one multi-row insert just before commit, then one notify.
+    await tx`insert into ordering.outbox (id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload)
+             values (${placed.id}, ${placed.type}, 1, ${at}, 'ordering', ${randomUUID()}, null, null, ${tx.json(placed.payload as never)}),
+                    (${changed.id}, ${changed.type}, 1, ${at}, 'ordering', ${randomUUID()}, null, null, ${tx.json(changed.payload as never)})`;
+    await tx`select pg_notify('cafe_outbox', 'ordering')`;
   });
 }
 

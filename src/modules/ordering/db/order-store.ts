@@ -55,13 +55,17 @@ export class OrderStore {
     return new Map(rows.map((r) => [r.id as string, toOrder(r)]));
   }
 
+  /** Built once per store: every placement with an Idempotency-Key runs it, so it is not rebuilt each time. */
+  private readonly idempotencyLookup = lazy(() =>
+    this.db
+      .select(columns)
+      .from(orders)
+      .where(and(eq(orders.customerId, sql.placeholder('customerId')), eq(orders.idempotencyKey, sql.placeholder('key'))))
+      .prepare('ordering_order_by_idempotency_key'),
+  );
+
   async byIdempotencyKey(customerId: string, key: string): Promise<{ order: Order; requestHash: string } | undefined> {
-    const [row] = await once(
-      this.db
-        .select(columns)
-        .from(orders)
-        .where(and(eq(orders.customerId, customerId), eq(orders.idempotencyKey, key))),
-    );
+    const [row] = await this.idempotencyLookup().execute({ customerId, key });
     return row ? { order: toOrder(row), requestHash: row.requestHash as string } : undefined;
   }
 
@@ -112,6 +116,11 @@ export class OrderStore {
           where o.id = v.id`,
     );
   }
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 function isUniqueViolation(err: unknown): boolean {
