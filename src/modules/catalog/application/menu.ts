@@ -5,7 +5,7 @@ import { conflict, notFound } from '../../../shared/errors.ts';
 import { applyChanges, DEMO_MENU, type Item, type ItemChanges } from '../domain/item.ts';
 import type { ItemStore } from '../db/item-store.ts';
 import { ItemChanged } from '../index.ts';
-import { ReadSnapshot } from './read-snapshot.ts';
+import { ReadSnapshot } from '../../../shared/read-snapshot.ts';
 
 type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
 

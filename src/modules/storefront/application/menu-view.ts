@@ -4,7 +4,7 @@ import type { Logger } from '../../../shared/logger.ts';
 import type { CatalogApi } from '../../catalog/index.ts';
 import type { ViewsStore } from '../db/views-store.ts';
 import { averageRating } from '../domain/views.ts';
-import { ReadSnapshot } from './read-snapshot.ts';
+import { ReadSnapshot } from '../../../shared/read-snapshot.ts';
 
 /** Runs writes in one transaction: a handler's `commit` or the module's unit of work. */
 export type Commit = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;

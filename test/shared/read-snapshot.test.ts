@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReadSnapshot } from '../application/read-snapshot.ts';
+import { ReadSnapshot } from '../../src/shared/read-snapshot.ts';
 
 /** A source whose value the test changes, counting loads; `gate` holds a load open when set. */
 function source() {
