@@ -6,7 +6,7 @@ import { MIGRATIONS_ROOT } from '../src/app.ts';
 import { modules } from '../src/modules.ts';
 import { loadConfig } from '../src/shared/config.ts';
 import { migrateModules } from '../src/shared/db/migrate.ts';
-import { migrationPlan, openDatabase } from '../src/shared/kernel.ts';
+import { migrationPlan, openDatabase } from '../src/shared/db/open.ts';
 
 const config = loadConfig();
 const db = openDatabase(config, 2);

@@ -2,11 +2,14 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './shared/config.ts';
 import { createKernel, type Kernel } from './shared/kernel.ts';
 import type { Logger } from './shared/logger.ts';
+import { OPERATOR_ROLE } from './modules/identity/index.ts';
 import { modules } from './modules.ts';
+
+export { OPERATOR_ROLE };
 
 export const MIGRATIONS_ROOT = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /** Builds the whole application from configuration: the composition root. */
 export function createApp(config: Config, options: { logger?: Logger } = {}): Promise<Kernel> {
-  return createKernel({ config, modules, migrationsRoot: MIGRATIONS_ROOT, logger: options.logger });
+  return createKernel({ config, modules, migrationsRoot: MIGRATIONS_ROOT, operatorRole: OPERATOR_ROLE, logger: options.logger });
 }

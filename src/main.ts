@@ -2,11 +2,13 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './shared/config.ts';
 import { createLogger } from './shared/logger.ts';
+import { modules } from './modules.ts';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    // The kernel's and every module's settings at once: one start-up names every bad variable.
+    config = loadConfig(process.env, {}, modules);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

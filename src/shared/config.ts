@@ -1,89 +1,108 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** `true`/`false` style switches from the environment; an already-parsed boolean (tests) passes as is. */
+export const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes')]);
 
-const positiveInt = z.coerce.number().int().positive();
+export const positiveInt = z.coerce.number().int().positive();
 
-/** Every setting the process reads from its environment, validated once at start-up. */
-export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+/**
+ * The kernel's own settings: process, database, tokens' verification, bus. A module's settings
+ * live in its definition (`settings`), so a process hosting only some modules reads only theirs.
+ */
+export const kernelSettings = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('where the gateway listens (0: any free port)'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('address the gateway binds'),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('`production` turns off development conveniences'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino level; logs are JSON lines with request and correlation ids'),
 
-  DATABASE_URL: z.string().url().optional(),
-  DATABASE_POOL_SIZE: positiveInt.default(10),
-  /** Embedded database folder; `memory://` keeps everything in memory (tests). */
-  DATA_DIR: z.string().min(1).default('./.data'),
-  /** On real Postgres each module connects as its own role that can reach only its own schema. */
-  DATABASE_MODULE_ROLES: bool.default(true),
-  SEED_DEMO_MENU: bool.optional(),
-  /** How long a module may answer public reads from its in-memory snapshot; bounds staleness across instances. 0 turns the caches off. */
-  READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  DATABASE_URL: z.string().url().optional().describe('real Postgres; unset means embedded PGlite in `DATA_DIR`'),
+  DATABASE_POOL_SIZE: positiveInt.default(10).describe('connections per module on Postgres'),
+  DATA_DIR: z.string().min(1).default('./.data').describe('embedded database and the development signing key; `memory://` keeps everything in memory'),
+  DATABASE_MODULE_ROLES: bool.default(true).describe('on Postgres, each module connects as its own role that can reach only its own schema'),
 
-  ADMIN_EMAIL: z.string().email().optional(),
-  ADMIN_PASSWORD: z.string().min(8).optional(),
+  JWT_PRIVATE_KEY: z.string().min(1).optional().describe('ES256 PKCS#8 PEM signing key; generated once into `DATA_DIR` when unset'),
+  JWT_JWKS_URL: z.string().url().optional().describe('for a service without the private key: where to fetch verification keys'),
+  JWT_ISSUER: z.string().min(1).default('cafe-identity').describe('`iss` of access tokens'),
 
-  /** ES256 private key as PKCS#8 PEM; generated and kept in DATA_DIR when absent. */
-  JWT_PRIVATE_KEY: z.string().min(1).optional(),
-  /** Where a service without the private key fetches verification keys. */
-  JWT_JWKS_URL: z.string().url().optional(),
-  JWT_ISSUER: z.string().min(1).default('cafe-identity'),
-  ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
-  REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(60 * 60 * 24 * 30),
-  /** log2 of the scrypt cost; 17 is OWASP's recommendation (128 MiB per hash). */
-  PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(17),
-
-  EVENT_TRANSPORT: z.enum(['inprocess', 'bullmq']).default('inprocess'),
-  REDIS_URL: z.string().url().optional(),
-  /** Namespace of the BullMQ transport's Redis keys: deployments (or test runs) sharing a Redis stay apart. */
-  BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('cafe'),
-  BUS_MAX_ATTEMPTS: positiveInt.default(5),
-  BUS_BACKOFF_MS: positiveInt.default(200),
-  BUS_CONCURRENCY: positiveInt.default(16),
-  /** First deliveries of one subscription committed together in-process (1 = one transaction per event). */
-  BUS_BATCH_SIZE: positiveInt.max(1000).default(64),
-  OUTBOX_POLL_MS: positiveInt.default(500),
-  OUTBOX_BATCH_SIZE: positiveInt.default(200),
-  OUTBOX_LEASE_SECONDS: positiveInt.default(60),
-  /** How long dispatched events stay in the outbox as history for projection rebuilds. */
-  EVENT_RETENTION_HOURS: positiveInt.default(24 * 7),
-
-  /** Order saga: how often its scheduler looks for due steps, and the retry backoff (doubling, capped). */
-  SAGA_POLL_MS: positiveInt.default(1000),
-  SAGA_RETRY_MS: positiveInt.default(1000),
-  SAGA_RETRY_MAX_MS: positiveInt.default(60_000),
-  /** How long a claimed saga step stays with its runner before another process may take it over. */
-  SAGA_LEASE_SECONDS: positiveInt.default(30),
-  SAGA_BATCH_SIZE: positiveInt.default(20),
+  EVENT_TRANSPORT: z.enum(['inprocess', 'bullmq']).default('inprocess').describe('`inprocess` or `bullmq`'),
+  REDIS_URL: z.string().url().optional().describe('required with `EVENT_TRANSPORT=bullmq`'),
+  BULLMQ_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('cafe')
+    .describe("namespace of the BullMQ transport's Redis keys, so deployments (or test runs) sharing a Redis stay apart"),
+  BUS_MAX_ATTEMPTS: positiveInt.default(5).describe('handler attempts before an event becomes a dead letter'),
+  BUS_BACKOFF_MS: positiveInt.default(200).describe('first retry delay; doubles per attempt (with jitter, capped at 30 s)'),
+  BUS_CONCURRENCY: positiveInt.default(16).describe('handlers running at once per process (per queue with BullMQ)'),
+  BUS_BATCH_SIZE: positiveInt.max(1000).default(64).describe('first deliveries of one subscription committed together in-process (1 = one transaction per event)'),
+  OUTBOX_POLL_MS: positiveInt.default(500).describe('relay polling fallback when no wake-up arrives'),
+  OUTBOX_BATCH_SIZE: positiveInt.default(200).describe('outbox rows claimed per relay round'),
+  OUTBOX_LEASE_SECONDS: positiveInt.default(60).describe('how long a claimed row is reserved before another relay may take it'),
+  EVENT_RETENTION_HOURS: positiveInt.default(24 * 7).describe('how long dispatched events stay in the outbox as history for projection rebuilds'),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type KernelConfig = z.infer<typeof kernelSettings>;
+
+/** A settings schema as a module declares it: an object of environment variable names. */
+export type SettingsSchema = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * The process's configuration: the kernel's settings, parsed, and the environment they came from,
+ * from which each module's own settings are parsed when the kernel sets it up.
+ */
+export type Config = KernelConfig & { readonly env: Readonly<Record<string, unknown>> };
+
+/** What `loadConfig` accepts as overrides: kernel settings or any module's variable, parsed or raw. */
+export type ConfigOverrides = Partial<KernelConfig> & Record<string, unknown>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Reads and validates the environment; a bad value stops start-up naming the variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
-  const relevant: Record<string, string> = {};
-  for (const key of Object.keys(configSchema.shape)) {
-    const value = env[key];
-    if (value !== undefined && value !== '') relevant[key] = value;
+interface Declares {
+  readonly name: string;
+  readonly settings?: SettingsSchema;
+}
+
+/**
+ * Reads and validates the environment: the kernel's settings and, when given, every module's, all
+ * at once, so one start-up names every bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: ConfigOverrides = {}, modules: readonly Declares[] = []): Config {
+  const source: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') source[key] = value;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete source[key];
+    else source[key] = value;
   }
-  const parsed = configSchema.safeParse(relevant);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const config = { ...parsed.data, ...overrides };
+  const problems: string[] = [];
+  const kernel = parseSettings(kernelSettings, source, problems);
+  for (const m of modules) if (m.settings) parseSettings(m.settings, source, problems, m.name);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  const config = { ...(kernel as KernelConfig), env: Object.freeze(source) };
   if (config.EVENT_TRANSPORT === 'bullmq' && !config.REDIS_URL) {
     throw new ConfigError('Invalid configuration:\n  REDIS_URL: required when EVENT_TRANSPORT=bullmq');
   }
-  if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
-    throw new ConfigError('Invalid configuration:\n  ADMIN_EMAIL, ADMIN_PASSWORD: set both or neither');
-  }
   return config;
+}
+
+/** One module's settings from the process's configuration; a bad value names the variable and the module. */
+export function moduleSettings<S extends SettingsSchema>(config: Config, schema: S, module: string): z.output<S> {
+  const problems: string[] = [];
+  const parsed = parseSettings(schema, config.env, problems, module);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  return parsed as z.output<S>;
+}
+
+function parseSettings(schema: SettingsSchema, source: Readonly<Record<string, unknown>>, problems: string[], module?: string): unknown {
+  const relevant: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.shape)) if (source[key] !== undefined) relevant[key] = source[key];
+  const parsed = schema.safeParse(relevant);
+  if (parsed.success) return parsed.data;
+  const owner = module ? ` (${module})` : '';
+  for (const issue of parsed.error.issues) problems.push(`  ${issue.path.join('.') || '(settings)'}${owner}: ${issue.message}`);
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { z } from 'zod';
 import type { ApiClient, ApiContract, ApiImplementation } from './api.ts';
-import type { Config } from './config.ts';
+import type { KernelConfig, SettingsSchema } from './config.ts';
 import type { Db, Tx } from './db/database.ts';
 import type { EventContract } from './bus/contract.ts';
 import type { Publish, Subscription } from './bus/subscription.ts';
@@ -13,9 +14,10 @@ import type { Logger } from './logger.ts';
  * Everything the kernel hands a module. A module reaches the outside world only through this:
  * its own database handle, its outbox, and the public API clients of the modules it requires.
  */
-export interface ModuleContext {
+export interface ModuleContext<S extends SettingsSchema = SettingsSchema> {
   readonly name: string;
-  readonly config: Config;
+  /** The kernel's settings and this module's own; no other module's. */
+  readonly config: Readonly<KernelConfig & z.output<S>>;
   readonly logger: Logger;
   readonly db: Db;
   readonly databaseKind: 'pglite' | 'postgres';
@@ -23,8 +25,8 @@ export interface ModuleContext {
   unitOfWork<T>(work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T>;
   /** A required module's public API (local or remote: the caller cannot tell). */
   api<C extends ApiContract>(contract: C): ApiClient<C>;
-  /** Signs access tokens; only the module that issues identities should use it. */
-  readonly tokens: TokenIssuer;
+  /** Signs access tokens; present only for a module whose definition declares `issuesTokens`. */
+  readonly tokens?: TokenIssuer;
   /** Creates a router whose validation errors render as problems; mount it through `routes`. */
   router(): OpenAPIHono<AppEnv>;
 }
@@ -41,8 +43,12 @@ export interface ModuleInstance<C extends ApiContract = ApiContract> {
   health?(): Promise<{ ok: boolean; detail?: string }>;
 }
 
-export interface ModuleDefinition<C extends ApiContract = ApiContract> {
+export interface ModuleDefinition<C extends ApiContract = ApiContract, S extends SettingsSchema = SettingsSchema> {
   readonly name: string;
+  /** Its own settings (environment variable names with zod rules), validated with the kernel's at start-up. */
+  readonly settings?: S;
+  /** The module that signs access tokens; the kernel hands the signing capability to it alone. */
+  readonly issuesTokens?: boolean;
   /** Folder of its drizzle-kit migrations; `<migrationsRoot>/<name>` when absent. */
   readonly migrations?: string;
   /** Its Postgres schema's tables, including the outbox and inbox. */
@@ -54,9 +60,9 @@ export interface ModuleDefinition<C extends ApiContract = ApiContract> {
   readonly publishes: readonly EventContract[];
   /** Event types it subscribes to, declared up front so the kernel can verify the graph before start. */
   readonly subscribesTo: readonly EventContract[];
-  setup(ctx: ModuleContext): ModuleInstance<C> | Promise<ModuleInstance<C>>;
+  setup(ctx: ModuleContext<S>): ModuleInstance<C> | Promise<ModuleInstance<C>>;
 }
 
-export function defineModule<C extends ApiContract>(definition: ModuleDefinition<C>): ModuleDefinition<C> {
+export function defineModule<C extends ApiContract, S extends SettingsSchema = z.ZodObject<Record<never, z.ZodType>>>(definition: ModuleDefinition<C, S>): ModuleDefinition<C, S> {
   return definition;
 }

@@ -7,7 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The composition root first: it loads modules in the order the application does.
-import { MIGRATIONS_ROOT } from '../../src/app.ts';
+import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
 import { catalogModule } from '../../src/modules/catalog/module.ts';
 import { identityModule } from '../../src/modules/identity/module.ts';
 import { query, type Db } from '../../src/shared/db/database.ts';
@@ -77,8 +77,8 @@ describe.skipIf(!url)('module database roles (real Postgres)', () => {
   });
 
   it('migrating again, from two processes at once, changes nothing and fails nothing', async () => {
-    const config = { ...app.config, ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined };
-    const kernels = await Promise.all([1, 2].map(() => createKernel({ config, modules, migrationsRoot: MIGRATIONS_ROOT })));
+    const config = { ...app.config, env: { ...app.config.env, ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined } };
+    const kernels = await Promise.all([1, 2].map(() => createKernel({ config, modules, migrationsRoot: MIGRATIONS_ROOT, operatorRole: OPERATOR_ROLE })));
     await Promise.all(kernels.map((k) => k.stop()));
     const [row] = await query<{ user: string }>(app.kernel.db.forModule('identity'), sql`select current_user as user`);
     expect(row!.user).toMatch(/__identity$/);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { describe, expect, it, vi } from 'vitest';
-import { MIGRATIONS_ROOT } from '../../src/app.ts';
+import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
 import { modules as applicationModules } from '../../src/modules.ts';
 import { defineApi, type ApiContract } from '../../src/shared/api.ts';
 import { defineEvent, type EventContract } from '../../src/shared/bus/contract.ts';
@@ -43,7 +43,7 @@ function fakeModule(
 
 async function startWith(modules: ModuleDefinition[]) {
   // The graph does not depend on the database: the embedded one is enough wherever this runs.
-  return createKernel({ config: testConfig({ DATABASE_URL: undefined }), modules, migrationsRoot: MIGRATIONS_ROOT });
+  return createKernel({ config: testConfig({ DATABASE_URL: undefined }), modules, migrationsRoot: MIGRATIONS_ROOT, operatorRole: OPERATOR_ROLE });
 }
 
 describe('verifyModuleGraph', () => {

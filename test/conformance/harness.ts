@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { MIGRATIONS_ROOT } from '../../src/app.ts';
+import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
 import { identityModule } from '../../src/modules/identity/module.ts';
 import type { Envelope } from '../../src/shared/bus/contract.ts';
 import type { Config } from '../../src/shared/config.ts';
@@ -40,7 +40,7 @@ export interface ProbeApp {
 /** Boots identity + a fresh probe module on an existing database. */
 export async function bootProbeApp(config: Partial<Config>, instance: string): Promise<ProbeApp> {
   const probe = createProbeModule(instance);
-  const kernel = await createKernel({ config: testConfig(config), modules: [identityModule, probe.module], migrationsRoot: MIGRATIONS_ROOT });
+  const kernel = await createKernel({ config: testConfig(config), modules: [identityModule, probe.module], migrationsRoot: MIGRATIONS_ROOT, operatorRole: OPERATOR_ROLE });
   return { kernel, http: httpClient(kernel), control: probe.control, stop: () => kernel.stop() };
 }
 

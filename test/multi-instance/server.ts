@@ -5,7 +5,7 @@
  * it after a transaction committed but before the event left the outbox.
  */
 import { serve } from '@hono/node-server';
-import { MIGRATIONS_ROOT } from '../../src/app.ts';
+import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
 import { identityModule } from '../../src/modules/identity/module.ts';
 import type { Transport } from '../../src/shared/bus/transport.ts';
 import { loadConfig } from '../../src/shared/config.ts';
@@ -27,6 +27,7 @@ const kernel = await createKernel({
   config,
   modules: [identityModule, probe.module],
   migrationsRoot: MIGRATIONS_ROOT,
+  operatorRole: OPERATOR_ROLE,
   transport: process.env['PROBE_STALL_DISPATCH'] === '1' ? () => stalled : undefined,
 });
 const server = serve({ fetch: kernel.app.fetch, port: config.PORT, hostname: '127.0.0.1' }, (info) => console.log(`LISTENING ${info.port}`));

@@ -1,9 +1,9 @@
 import { createApp } from '../../src/app.ts';
-import { loadConfig, type Config } from '../../src/shared/config.ts';
+import { loadConfig, type Config, type ConfigOverrides } from '../../src/shared/config.ts';
 import type { Kernel } from '../../src/shared/kernel.ts';
 import { createKernel } from '../../src/shared/kernel.ts';
 import type { ModuleDefinition } from '../../src/shared/module.ts';
-import { MIGRATIONS_ROOT } from '../../src/app.ts';
+import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
 import { freshDatabase } from './database.ts';
 
 export const ADMIN = { email: 'admin@cafe.test', password: 'admin-password' };
@@ -32,7 +32,7 @@ export interface Http {
 }
 
 /** Test settings: in memory, fast hashing, short retries. The environment picks database and transport. */
-export function testConfig(overrides: Partial<Config> = {}): Config {
+export function testConfig(overrides: ConfigOverrides = {}): Config {
   return loadConfig(
     {
       ...process.env,
@@ -55,13 +55,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** Boots the whole application (or a given module list) on a database of its own. */
-export async function startTestApp(options: { config?: Partial<Config>; modules?: readonly ModuleDefinition[] } = {}): Promise<TestApp> {
+export async function startTestApp(options: { config?: ConfigOverrides; modules?: readonly ModuleDefinition[] } = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const config = testConfig({ ...(db.url ? { DATABASE_URL: db.url } : {}), ...options.config });
   let kernel: Kernel;
   try {
     kernel = options.modules
-      ? await createKernel({ config, modules: options.modules, migrationsRoot: MIGRATIONS_ROOT })
+      ? await createKernel({ config, modules: options.modules, migrationsRoot: MIGRATIONS_ROOT, operatorRole: OPERATOR_ROLE })
       : await createApp(config);
   } catch (err) {
     await db.drop();

@@ -4,10 +4,12 @@ import { ItemStore } from './db/item-store.ts';
 import * as schema from './db/schema.ts';
 import { catalogRoutes } from './http/routes.ts';
 import { catalogApi, ItemChanged } from './index.ts';
+import { catalogSettings } from './settings.ts';
 
 export const catalogModule = defineModule({
   name: 'catalog',
   tables: schema,
+  settings: catalogSettings,
   provides: catalogApi,
   requires: [],
   publishes: [ItemChanged],

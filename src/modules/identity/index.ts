@@ -6,6 +6,10 @@ import { z } from 'zod';
 import { defineApi } from '../../shared/api.ts';
 
 export const Role = z.enum(['customer', 'barista', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+/** The role that operates the system: staff accounts, the menu, dead letters and queues. */
+export const OPERATOR_ROLE: Role = 'admin';
 
 export const UserDto = z.object({
   id: z.uuid(),

@@ -5,16 +5,24 @@ import { AccountStore } from './db/account-store.ts';
 import * as schema from './db/schema.ts';
 import { identityRoutes } from './http/routes.ts';
 import { identityApi } from './index.ts';
+import { identitySettings } from './settings.ts';
 
 export const identityModule = defineModule({
   name: 'identity',
   tables: schema,
+  settings: identitySettings,
+  issuesTokens: true,
   provides: identityApi,
   requires: [],
   publishes: [],
   subscribesTo: [],
   setup(ctx) {
-    const accounts = new Accounts(new AccountStore(ctx.db), new PasswordHasher(ctx.config.PASSWORD_HASH_COST), ctx.tokens, ctx.config.REFRESH_TOKEN_TTL_SECONDS);
+    if (!ctx.tokens) throw new Error('identity issues tokens but was not given the signing capability');
+    const { config } = ctx;
+    const accounts = new Accounts(new AccountStore(ctx.db), new PasswordHasher(config.PASSWORD_HASH_COST), ctx.tokens, {
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    });
     return {
       api: {
         getUser: async ({ id }) => (await accounts.profile(id)) ?? null,

@@ -10,6 +10,7 @@ import { OrderStore } from './db/order-store.ts';
 import { SagaStore } from './db/saga-store.ts';
 import * as schema from './db/schema.ts';
 import { orderingRoutes } from './http/routes.ts';
+import { orderingSettings } from './settings.ts';
 import { OrderCancelled, OrderCompleted, OrderPaid, OrderPlaced, OrderRejected, OrderStatusChanged, orderingApi } from './index.ts';
 
 /**
@@ -19,6 +20,7 @@ import { OrderCancelled, OrderCompleted, OrderPaid, OrderPlaced, OrderRejected, 
 export const orderingModule = defineModule({
   name: 'ordering',
   tables: schema,
+  settings: orderingSettings,
   provides: orderingApi,
   requires: [catalogApi, paymentsApi, fulfillmentApi],
   publishes: [OrderPlaced, OrderStatusChanged, OrderPaid, OrderCompleted, OrderCancelled, OrderRejected],

@@ -8,6 +8,7 @@ import { OrderHistoryView } from './application/order-history-view.ts';
 import { ViewsStore } from './db/views-store.ts';
 import * as schema from './db/schema.ts';
 import { storefrontRoutes } from './http/routes.ts';
+import { storefrontSettings } from './settings.ts';
 
 /**
  * storefront: the CQRS query side and the shop page's BFF. Its read models are fed only by
@@ -16,6 +17,7 @@ import { storefrontRoutes } from './http/routes.ts';
 export const storefrontModule = defineModule({
   name: 'storefront',
   tables: schema,
+  settings: storefrontSettings,
   requires: [catalogApi],
   publishes: [],
   subscribesTo: [ItemChanged, ReviewPosted, OrderPlaced, OrderStatusChanged],

@@ -220,6 +220,7 @@ export async function mountBullBoard(
   transport: BullMqTransport,
   verifier: TokenVerifier,
   maxAgeSeconds: number,
+  operatorRole: string,
 ): Promise<void> {
   const [{ createBullBoard }, { BullMQAdapter }, { HonoAdapter }, { serveStatic }] = await Promise.all([
     import('@bull-board/api'),
@@ -236,14 +237,14 @@ export async function mountBullBoard(
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const fromQuery = c.req.query('token');
     const token = bearer ?? fromQuery ?? getCookie(c, BOARD_COOKIE);
-    if (!token) throw new Problem(401, 'unauthorized', 'Bull Board needs an admin access token', {}, { 'WWW-Authenticate': 'Bearer' });
+    if (!token) throw new Problem(401, 'unauthorized', 'Bull Board needs an operator access token', {}, { 'WWW-Authenticate': 'Bearer' });
     let principal: Principal;
     try {
       principal = await verifier.verify(token);
     } catch {
       throw new Problem(401, 'invalid-token', 'Access token rejected', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
-    if (principal.role !== 'admin') throw new Problem(403, 'forbidden', 'Requires role admin');
+    if (principal.role !== operatorRole) throw new Problem(403, 'forbidden', `Requires role ${operatorRole}`);
     if (fromQuery && !bearer) {
       setCookie(c, BOARD_COOKIE, token, { path: BOARD_PATH, httpOnly: true, sameSite: 'Strict', maxAge: maxAgeSeconds, secure: new URL(c.req.url).protocol === 'https:' });
       const clean = new URL(c.req.url);

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { InvalidTokenError, type Principal, type Role, type TokenVerifier } from '../auth/tokens.ts';
+import { InvalidTokenError, type Principal, type TokenVerifier } from '../auth/tokens.ts';
 import { forbidden, Problem, unauthorized } from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
 
@@ -22,7 +22,7 @@ export function authenticate(verifier: TokenVerifier): MiddlewareHandler<AppEnv>
 }
 
 /** Route guard: a signed-in caller, optionally with one of the given roles. */
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+export function requireRole(...roles: string[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = c.get('principal');
     if (!principal) throw unauthorized();

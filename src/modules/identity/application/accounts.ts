@@ -26,7 +26,7 @@ export class Accounts {
     private readonly store: AccountStore,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
-    private readonly refreshTtlSeconds: number,
+    private readonly lifetimes: { accessTtlSeconds: number; refreshTtlSeconds: number },
   ) {}
 
   /** Anyone may register; they become a customer. */
@@ -95,7 +95,7 @@ export class Accounts {
   }
 
   private async issuePair(account: Account, familyId: string): Promise<TokenPair> {
-    const { token, expiresIn } = await this.tokens.issueAccessToken({ id: account.id, email: account.email, role: account.role });
+    const { token, expiresIn } = await this.tokens.issueAccessToken({ id: account.id, email: account.email, role: account.role }, this.lifetimes.accessTtlSeconds);
     const id = uuidv7();
     const secret = randomBytes(32).toString('base64url');
     await this.store.saveRefreshToken({
@@ -103,7 +103,7 @@ export class Accounts {
       familyId,
       userId: account.id,
       secretHash: sha256(secret),
-      expiresAt: new Date(Date.now() + this.refreshTtlSeconds * 1000),
+      expiresAt: new Date(Date.now() + this.lifetimes.refreshTtlSeconds * 1000),
     });
     return { accessToken: token, refreshToken: `${id}.${secret}`, tokenType: 'Bearer', expiresIn };
   }

@@ -1,4 +1,6 @@
-export type Role = 'customer' | 'barista' | 'admin';
+import type { Role } from '../index.ts';
+
+export type { Role };
 
 export interface Account {
   id: string;
