@@ -1,5 +1,6 @@
 import { localClient, type ApiClient, type ApiContract, type ApiImplementation, type Fault } from './api.ts';
 import type { Metrics } from './metrics.ts';
+import type { RemoteModule } from './remote/remote-module.ts';
 
 /**
  * Resolves a public API contract to a client. Modules hosted in this process register their
@@ -7,16 +8,27 @@ import type { Metrics } from './metrics.ts';
  * is the one place where a module living elsewhere gets a remote client instead.
  */
 export class ApiRegistry {
-  private readonly implementations = new Map<string, ApiImplementation<ApiContract>>();
+  private readonly implementations = new Map<string, { contract: ApiContract; implementation: ApiImplementation<ApiContract> }>();
+  private readonly remotes = new Map<string, RemoteModule>();
   private readonly faults = new Map<string, Fault>();
   private readonly clients = new Map<string, unknown>();
 
   constructor(private readonly metrics: Metrics) {}
 
   /** The implementation of a module hosted here. */
-  provide(module: string, implementation: ApiImplementation<ApiContract>): void {
-    if (this.implementations.has(module)) throw new Error(`The ${module} API is provided twice`);
-    this.implementations.set(module, implementation);
+  provide(contract: ApiContract, implementation: ApiImplementation<ApiContract>): void {
+    if (this.implementations.has(contract.module)) throw new Error(`The ${contract.module} API is provided twice`);
+    this.implementations.set(contract.module, { contract, implementation });
+  }
+
+  /** A module hosted elsewhere: its clients call over HTTP. */
+  locate(remote: RemoteModule): void {
+    this.remotes.set(remote.module, remote);
+  }
+
+  /** The contract of a module hosted here, for its internal routes; undefined for any other. */
+  hosted(module: string): ApiContract | undefined {
+    return this.implementations.get(module)?.contract;
   }
 
   /**
@@ -45,8 +57,10 @@ export class ApiRegistry {
   }
 
   private bind<C extends ApiContract>(contract: C): ApiClient<C> {
-    const implementation = this.implementations.get(contract.module);
-    if (!implementation) throw new Error(`No implementation of the ${contract.module} API in this process`);
-    return localClient(contract, implementation as ApiImplementation<C>, this.metrics, () => this.faults.get(contract.module));
+    const local = this.implementations.get(contract.module);
+    if (local) return localClient(contract, local.implementation as ApiImplementation<C>, this.metrics, () => this.faults.get(contract.module));
+    const remote = this.remotes.get(contract.module);
+    if (remote) return remote.client(contract);
+    throw new Error(`The ${contract.module} API is neither hosted in this process nor located elsewhere`);
   }
 }

@@ -9,6 +9,13 @@ import type { Metrics } from './metrics.ts';
 export interface MethodContract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
   output: O;
+  /**
+   * Calling it twice with the same input has the effect of calling it once (reads, or writes keyed
+   * by a business id). Only such methods are retried when a remote call fails in flight.
+   */
+  idempotent?: boolean;
+  /** The answer to give when the module cannot be reached, instead of failing the caller. */
+  fallback?: (input: z.output<I>) => z.input<O>;
 }
 
 export interface ApiContract<M extends Record<string, MethodContract> = Record<string, MethodContract>> {

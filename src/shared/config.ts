@@ -27,6 +27,24 @@ export const kernelSettings = z.object({
   JWT_JWKS_URL: z.string().url().optional().describe('for a service without the private key: where to fetch verification keys'),
   JWT_ISSUER: z.string().min(1).default('cafe-identity').describe('`iss` of access tokens'),
 
+  MODULES: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .optional()
+    .describe('modules this process hosts, comma-separated (default: all); the others are found through `SERVICE_<MODULE>_URLS`'),
+  SERVICE_TOKEN_KEY: z.string().min(1).optional().describe('ES256 PKCS#8 PEM key that signs this process\'s calls to other processes; generated into `DATA_DIR` when unset (one process) — give every process of a deployment the same key, or trust each other\'s through `SERVICE_TOKEN_JWKS_URLS`'),
+  SERVICE_TOKEN_JWKS_URLS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .optional()
+    .describe('further key documents (`/.well-known/service-jwks.json` of other processes) whose service tokens internal routes accept'),
+  REMOTE_TIMEOUT_MS: positiveInt.default(2000).describe('timeout of each call to a module in another process'),
+  REMOTE_RETRIES: z.coerce.number().int().min(0).max(10).default(2).describe('extra attempts, with jittered backoff, for methods their contract marks idempotent'),
+  REMOTE_BREAKER_FAILURES: positiveInt.default(5).describe('consecutive failed calls that open a remote module\'s circuit breaker'),
+  REMOTE_BREAKER_HALF_OPEN_MS: positiveInt.default(5000).describe('how long an open breaker waits before one trial call'),
+  REMOTE_HEALTH_INTERVAL_MS: positiveInt.default(2000).describe('how often each remote instance\'s `/health/live` is probed'),
+  REMOTE_DNS_REFRESH_MS: positiveInt.default(10_000).describe('how often DNS names in `SERVICE_<MODULE>_URLS` are resolved again'),
+
   EVENT_TRANSPORT: z.enum(['inprocess', 'bullmq']).default('inprocess').describe('`inprocess` or `bullmq`'),
   REDIS_URL: z.string().url().optional().describe('required with `EVENT_TRANSPORT=bullmq`'),
   BULLMQ_PREFIX: z
@@ -80,7 +98,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const problems: string[] = [];
   const kernel = parseSettings(kernelSettings, source, problems);
-  for (const m of modules) if (m.settings) parseSettings(m.settings, source, problems, m.name);
+  // Only the modules this process hosts are read: a payments process knows nothing of identity's settings.
+  const hosted = (kernel as Partial<KernelConfig> | undefined)?.MODULES;
+  for (const m of modules) if (m.settings && (!hosted || hosted.includes(m.name))) parseSettings(m.settings, source, problems, m.name);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const config = { ...(kernel as KernelConfig), env: Object.freeze(source) };
   if (config.EVENT_TRANSPORT === 'bullmq' && !config.REDIS_URL) {

@@ -6,6 +6,8 @@ export interface ExecutionContext {
   correlationId: string;
   causationId?: string;
   traceparent?: string;
+  /** The signed-in user behind the work, so a remote call can say on whose behalf it is made. */
+  user?: { id: string; role: string };
 }
 
 const storage = new AsyncLocalStorage<ExecutionContext>();

@@ -30,3 +30,14 @@ export class ModuleUnavailableError extends Error {
     this.name = 'ModuleUnavailableError';
   }
 }
+
+/**
+ * A public API call whose input or answer the contract refuses: a deployment runs two versions
+ * of a module that no longer agree. The message names the method and the field.
+ */
+export class ContractViolationError extends Error {
+  constructor(readonly module: string, readonly method: string, readonly side: 'input' | 'output', readonly issues: readonly { path: string; message: string }[]) {
+    super(`${module}.${method} ${side === 'input' ? 'was called with' : 'answered'} data its contract refuses: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+    this.name = 'ContractViolationError';
+  }
+}

@@ -17,6 +17,8 @@ import { createRouter } from './http/router.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { ModuleContext, ModuleDefinition, ModuleInstance } from './module.ts';
+import { RemoteModules } from './remote/remote-modules.ts';
+import { planTopology } from './topology.ts';
 import { verifyModuleGraph } from './verify.ts';
 
 export interface KernelOptions {
@@ -47,13 +49,16 @@ export interface Kernel {
 }
 
 /**
- * Wires modules into one process: verifies the graph, migrates, sets each module up with its
- * context, starts the bus and returns the gateway. The composition root is the only caller.
+ * Wires the modules this process hosts: verifies the whole graph and the topology, migrates the
+ * hosted modules' schemas, sets each up with its context, locates the others, starts the bus and
+ * returns the gateway. The composition root is the only caller.
  */
 export async function createKernel(options: KernelOptions): Promise<Kernel> {
-  const { config, modules } = options;
-  verifyModuleGraph(modules);
-  // Every module's settings are checked before anything is opened: a bad value stops start-up naming it.
+  const { config } = options;
+  verifyModuleGraph(options.modules);
+  const topology = planTopology(options.modules, config);
+  const modules = topology.hosted;
+  // Every hosted module's settings are checked before anything is opened: a bad value stops start-up naming it.
   const settings = new Map(modules.map((m) => [m.name, m.settings ? moduleSettings(config, m.settings, m.name) : {}]));
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics();
@@ -71,13 +76,17 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     const transport = options.transport?.({ config, logger, metrics }) ?? (await defaultTransport(config, busLogger));
     const bus = createBus(config, db, transport, busLogger, metrics);
     const registry = new ApiRegistry(metrics);
+    const remote = await RemoteModules.connect(topology, config, registry, metrics, logger);
     const kernelConfig = pickKernelSettings(config);
 
     const instances: [ModuleDefinition, ModuleInstance][] = [];
     const routes: Record<string, OpenAPIHono<AppEnv>> = {};
     for (const def of modules) {
       const instance = await setUpModule(def, { config: { ...kernelConfig, ...settings.get(def.name) }, logger, db, bus, registry, tokens });
-      Object.assign(routes, instance.routes ?? {});
+      if (instance.routes) {
+        if (!def.mountPath) throw new Error(`Module ${def.name} serves routes but its definition declares no mountPath`);
+        routes[def.mountPath] = instance.routes;
+      }
       instances.push([def, instance]);
     }
 
@@ -85,10 +94,16 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       logger,
       metrics,
       verifier,
-      readiness: readinessChecks(db, bus, metrics, instances, options.readiness ?? []),
+      readiness: [...readinessChecks(db, bus, metrics, instances, options.readiness ?? []), ...remote.readiness()],
       routes: { ...routes, '/api/admin': adminRoutes(bus, options.operatorRole) },
-      extra: (a) => a.get('/.well-known/jwks.json', (c) => c.json(tokens.jwks(), 200, { 'cache-control': 'public, max-age=300' })),
+      extra: (a) => {
+        a.get('/.well-known/jwks.json', (c) => c.json(tokens.jwks(), 200, { 'cache-control': 'public, max-age=300' }));
+        remote.mount(a);
+      },
     });
+
+    await remote.start();
+    stoppers.push(async () => remote.stop());
 
     // Shutdown runs this list backwards: module jobs stop first, then the bus drains.
     await bus.start();
@@ -163,7 +178,7 @@ async function setUpModule(def: ModuleDefinition, w: Wiring): Promise<ModuleInst
   const instance = await def.setup(ctx);
   if (def.provides) {
     if (!instance.api) throw new Error(`Module ${def.name} declares an API but its setup returned none`);
-    w.registry.provide(def.name, instance.api as ApiImplementation<ApiContract>);
+    w.registry.provide(def.provides, instance.api as ApiImplementation<ApiContract>);
   }
   for (const sub of instance.subscriptions ?? []) {
     if (!def.subscribesTo.some((e) => e.type === sub.event.type)) {

@@ -27,6 +27,19 @@ export function createMetrics() {
     }),
     outboxBacklog: new Gauge({ name: 'bus_outbox_backlog', help: 'Undispatched outbox rows (sampled at scrape and readiness checks)', labelNames: ['module'], registers: [registry] }),
     apiCalls: new Counter({ name: 'module_api_calls_total', help: 'Public API calls between modules', labelNames: ['module', 'method', 'outcome'], registers: [registry] }),
+    remoteCallDuration: new Histogram({
+      name: 'remote_call_duration_seconds',
+      help: 'Public API calls to modules in other processes, by outcome',
+      labelNames: ['module', 'method', 'outcome'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    breakerState: new Gauge({
+      name: 'remote_breaker_state',
+      help: 'Circuit breaker per remote module: 0 closed, 1 open, 2 half-open, 3 isolated',
+      labelNames: ['module'],
+      registers: [registry],
+    }),
   };
   return m;
 }

@@ -33,8 +33,8 @@ export interface ModuleContext<S extends SettingsSchema = SettingsSchema> {
 
 export interface ModuleInstance<C extends ApiContract = ApiContract> {
   api?: ApiImplementation<C>;
-  /** Routes keyed by mount path, e.g. `{ '/api/catalog': router }`. */
-  routes?: Record<string, OpenAPIHono<AppEnv>>;
+  /** Its public routes, mounted at the definition's `mountPath`. */
+  routes?: OpenAPIHono<AppEnv>;
   subscriptions?: Subscription[];
   /** Runs after migrations, once every module is set up and the bus is running. */
   start?(): Promise<void>;
@@ -45,6 +45,11 @@ export interface ModuleInstance<C extends ApiContract = ApiContract> {
 
 export interface ModuleDefinition<C extends ApiContract = ApiContract, S extends SettingsSchema = SettingsSchema> {
   readonly name: string;
+  /**
+   * Where its public routes live (`/api/orders`), declared up front so that a process that does
+   * not host the module can route those paths to an instance that does.
+   */
+  readonly mountPath?: string;
   /** Its own settings (environment variable names with zod rules), validated with the kernel's at start-up. */
   readonly settings?: S;
   /** The module that signs access tokens; the kernel hands the signing capability to it alone. */

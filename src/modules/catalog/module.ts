@@ -8,6 +8,7 @@ import { catalogSettings } from './settings.ts';
 
 export const catalogModule = defineModule({
   name: 'catalog',
+  mountPath: '/api/catalog',
   tables: schema,
   settings: catalogSettings,
   provides: catalogApi,
@@ -22,7 +23,7 @@ export const catalogModule = defineModule({
         getItem: async ({ id }) => (await menu.byIds([id]))[0] ?? null,
         listItems: () => menu.list(),
       },
-      routes: { '/api/catalog': catalogRoutes(ctx.router(), menu) },
+      routes: catalogRoutes(ctx.router(), menu),
       async start() {
         const seed = ctx.config.SEED_DEMO_MENU ?? ctx.databaseKind === 'pglite';
         if (seed) {

@@ -13,6 +13,7 @@ import { fulfillmentApi, TicketHandedOver, TicketOpened, TicketReady, TicketReje
  */
 export const fulfillmentModule = defineModule({
   name: 'fulfillment',
+  mountPath: '/api/fulfillment',
   tables: schema,
   provides: fulfillmentApi,
   requires: [],
@@ -24,7 +25,7 @@ export const fulfillmentModule = defineModule({
       api: {
         withdrawTicket: ({ orderId }) => tickets.withdraw(orderId),
       },
-      routes: { '/api/fulfillment': fulfillmentRoutes(ctx.router(), tickets) },
+      routes: fulfillmentRoutes(ctx.router(), tickets),
       subscriptions: [
         subscribe('fulfillment.open-ticket', OrderPaid, async (paid, { commit }) => {
           await commit((tx, publish) => tickets.open(tx, publish, paid));

@@ -9,6 +9,7 @@ import { identitySettings } from './settings.ts';
 
 export const identityModule = defineModule({
   name: 'identity',
+  mountPath: '/api/identity',
   tables: schema,
   settings: identitySettings,
   issuesTokens: true,
@@ -27,7 +28,7 @@ export const identityModule = defineModule({
       api: {
         getUser: async ({ id }) => (await accounts.profile(id)) ?? null,
       },
-      routes: { '/api/identity': identityRoutes(ctx.router(), accounts) },
+      routes: identityRoutes(ctx.router(), accounts),
       async start() {
         const { ADMIN_EMAIL, ADMIN_PASSWORD } = ctx.config;
         if (ADMIN_EMAIL && ADMIN_PASSWORD) {

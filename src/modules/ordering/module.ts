@@ -19,6 +19,7 @@ import { OrderCancelled, OrderCompleted, OrderPaid, OrderPlaced, OrderRejected, 
  */
 export const orderingModule = defineModule({
   name: 'ordering',
+  mountPath: '/api/orders',
   tables: schema,
   settings: orderingSettings,
   provides: orderingApi,
@@ -41,7 +42,7 @@ export const orderingModule = defineModule({
           return order ? { ...order, items: [...order.items] } : null;
         },
       },
-      routes: { '/api/orders': orderingRoutes(ctx.router(), orders) },
+      routes: orderingRoutes(ctx.router(), orders),
       subscriptions: ticketMirror(orderStore, sagaStore, scheduler, logger),
       async start() {
         scheduler.start();

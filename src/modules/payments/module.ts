@@ -7,6 +7,7 @@ import { paymentsApi, WalletCharged, WalletRefunded } from './index.ts';
 
 export const paymentsModule = defineModule({
   name: 'payments',
+  mountPath: '/api/payments',
   tables: schema,
   provides: paymentsApi,
   requires: [],
@@ -23,7 +24,7 @@ export const paymentsModule = defineModule({
         refund: (input) => wallets.refund(input),
         balance: ({ customerId }) => wallets.balance(customerId),
       },
-      routes: { '/api/payments': paymentsRoutes(ctx.router(), wallets) },
+      routes: paymentsRoutes(ctx.router(), wallets),
     };
   },
 });

@@ -13,6 +13,7 @@ import { ReviewPosted } from './index.ts';
  */
 export const reviewsModule = defineModule({
   name: 'reviews',
+  mountPath: '/api/reviews',
   tables: schema,
   requires: [],
   publishes: [ReviewPosted],
@@ -20,7 +21,7 @@ export const reviewsModule = defineModule({
   setup(ctx) {
     const reviews = new Reviews(new ReviewStore(ctx.db), (work) => ctx.unitOfWork(work));
     return {
-      routes: { '/api/reviews': reviewRoutes(ctx.router(), reviews) },
+      routes: reviewRoutes(ctx.router(), reviews),
       subscriptions: [
         subscribe('reviews.remember-completed-order', OrderCompleted, async (order, { commit }) => {
           await commit((tx) =>

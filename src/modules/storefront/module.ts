@@ -16,6 +16,7 @@ import { storefrontSettings } from './settings.ts';
  */
 export const storefrontModule = defineModule({
   name: 'storefront',
+  mountPath: '/api/storefront',
   tables: schema,
   settings: storefrontSettings,
   requires: [catalogApi],
@@ -40,7 +41,7 @@ export const storefrontModule = defineModule({
     };
 
     return {
-      routes: { '/api/storefront': storefrontRoutes(ctx.router(), menu, orders) },
+      routes: storefrontRoutes(ctx.router(), menu, orders),
       subscriptions: [
         subscribe('storefront.refresh-menu-item', ItemChanged, async ({ itemId }, { commit }) => menu.refresh(itemId, commit)),
         subscribe('storefront.count-rating', ReviewPosted, async (review, { commit }) => menu.countRating(review.itemId, review.rating, commit)),

@@ -10,12 +10,12 @@ export interface SigningKey {
 }
 
 /**
- * The access-token signing key: from JWT_PRIVATE_KEY when set, otherwise generated once and
- * kept in the data folder (so tokens survive a restart), or per process when in memory.
+ * A signing key (access tokens, service tokens): from configuration when set, otherwise generated
+ * once and kept in the data folder (so tokens survive a restart), or per process when in memory.
  */
-export async function loadSigningKey(pem: string | undefined, dataDir: string): Promise<SigningKey> {
+export async function loadSigningKey(pem: string | undefined, dataDir: string, fileName = 'jwt-signing-key.pem'): Promise<SigningKey> {
   let privateKey: CryptoKey;
-  const file = dataDir === 'memory://' ? undefined : `${dataDir}/jwt-signing-key.pem`;
+  const file = dataDir === 'memory://' ? undefined : `${dataDir}/${fileName}`;
   if (pem) {
     privateKey = await importPKCS8(pem.replace(/\\n/g, '\n'), TOKEN_ALG, { extractable: true });
   } else if (file && existsSync(file)) {
