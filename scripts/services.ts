@@ -13,8 +13,9 @@ export interface ServiceProcess {
 }
 
 export interface ServicesOptions {
-  /** The gateway's port; payments and fulfillment take the next two. */
+  /** The gateway's port; payments and fulfillment take the next two unless `ports` says otherwise. */
   port: number;
+  ports?: { gateway: number; payments: number; fulfillment: number };
   /** One database per process. */
   databases: { gateway: string; payments: string; fulfillment: string };
   redisUrl: string;
@@ -32,7 +33,7 @@ export async function developmentKeys(): Promise<{ jwt: string; service: string 
 
 export function planServices(options: ServicesOptions, keys: { jwt: string; service: string }): ServiceProcess[] {
   const host = options.host ?? '127.0.0.1';
-  const ports = { gateway: options.port, payments: options.port + 1, fulfillment: options.port + 2 };
+  const ports = options.ports ?? { gateway: options.port, payments: options.port + 1, fulfillment: options.port + 2 };
   const url = (p: number) => `http://${host}:${p}`;
   const common = {
     EVENT_TRANSPORT: 'bullmq',

@@ -19,9 +19,9 @@ export type CatalogItemDto = z.infer<typeof CatalogItemDto>;
 
 export const catalogApi = defineApi('catalog', {
   /** Items by id; unknown ids are simply absent from the answer. */
-  getItems: { input: z.object({ ids: z.array(z.uuid()).max(500) }), output: z.array(CatalogItemDto) },
-  getItem: { input: z.object({ id: z.uuid() }), output: CatalogItemDto.nullable() },
-  listItems: { input: z.object({}), output: z.array(CatalogItemDto) },
+  getItems: { input: z.object({ ids: z.array(z.uuid()).max(500) }), output: z.array(CatalogItemDto), idempotent: true },
+  getItem: { input: z.object({ id: z.uuid() }), output: CatalogItemDto.nullable(), idempotent: true },
+  listItems: { input: z.object({}), output: z.array(CatalogItemDto), idempotent: true },
 });
 export type CatalogApi = typeof catalogApi;
 

@@ -36,6 +36,6 @@ export const fulfillmentApi = defineApi('fulfillment', {
    * `withdrawn`: the ticket (or, if it has not been opened yet, its future ticket) will never be
    * made; `already_started`: preparation began, too late to cancel.
    */
-  withdrawTicket: { input: z.object({ orderId: z.uuid() }), output: z.object({ outcome: z.enum(['withdrawn', 'already_started']) }) },
+  withdrawTicket: { input: z.object({ orderId: z.uuid() }), output: z.object({ outcome: z.enum(['withdrawn', 'already_started']) }), idempotent: true },
 });
 export type FulfillmentApi = typeof fulfillmentApi;

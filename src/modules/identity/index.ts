@@ -20,6 +20,6 @@ export const UserDto = z.object({
 export type UserDto = z.infer<typeof UserDto>;
 
 export const identityApi = defineApi('identity', {
-  getUser: { input: z.object({ id: z.uuid() }), output: UserDto.nullable() },
+  getUser: { input: z.object({ id: z.uuid() }), output: UserDto.nullable(), idempotent: true },
 });
 export type IdentityApi = typeof identityApi;

@@ -46,6 +46,6 @@ export const OrderDto = z.object({
 export type OrderDto = z.infer<typeof OrderDto>;
 
 export const orderingApi = defineApi('ordering', {
-  getOrder: { input: z.object({ orderId: z.uuid() }), output: OrderDto.nullable() },
+  getOrder: { input: z.object({ orderId: z.uuid() }), output: OrderDto.nullable(), idempotent: true },
 });
 export type OrderingApi = typeof orderingApi;

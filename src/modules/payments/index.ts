@@ -26,9 +26,9 @@ export const RefundResult = z.object({
 export type RefundResult = z.infer<typeof RefundResult>;
 
 export const paymentsApi = defineApi('payments', {
-  charge: { input: z.object({ customerId, orderId, amountCents: cents.positive() }), output: ChargeResult },
-  refund: { input: z.object({ customerId, orderId }), output: RefundResult },
-  balance: { input: z.object({ customerId }), output: z.object({ balanceCents: cents }) },
+  charge: { input: z.object({ customerId, orderId, amountCents: cents.positive() }), output: ChargeResult, idempotent: true },
+  refund: { input: z.object({ customerId, orderId }), output: RefundResult, idempotent: true },
+  balance: { input: z.object({ customerId }), output: z.object({ balanceCents: cents }), idempotent: true },
 });
 export type PaymentsApi = typeof paymentsApi;
 
