@@ -1,4 +1,4 @@
-import postgres from 'postgres';
+import { createScratchDatabase } from '../../src/shared/testing/database.ts';
 import type { Row } from './report.ts';
 
 export interface BenchContext {
@@ -21,21 +21,9 @@ export interface Scenario {
   run(ctx: BenchContext): Promise<Row[]>;
 }
 
-export async function createDatabase(base: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `cafe_bench_${process.pid}_${label}_${Math.random().toString(36).slice(2, 7)}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const a = postgres(base, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists "${name}" with (force)`);
-      await a.end();
-    },
-  };
+/** The bench's databases are the tests' kind: their own name, module roles dropped with them. */
+export function createDatabase(base: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  return createScratchDatabase(base, `cafe_bench_${label}`);
 }
 
 /** A row saying why a scenario could not run, instead of a number that would mislead. */
