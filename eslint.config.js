@@ -6,7 +6,7 @@ import architecture from './eslint-rules/index.js';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'coverage/**', 'dist/**', '.data/**', 'migrations/**', 'test/architecture/fixtures/**'],
+    ignores: ['node_modules/**', 'coverage/**', 'dist/**', '.data/**', 'reports/**', '.stryker-tmp/**', 'migrations/**', 'test/architecture/fixtures/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
