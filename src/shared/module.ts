@@ -10,6 +10,9 @@ import type { AppEnv } from './http/app-env.ts';
 import type { TokenIssuer } from './auth/tokens.ts';
 import type { Logger } from './logger.ts';
 
+/** One transaction with an outbox-bound `publish`: how a use case commits its effects and events together. */
+export type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
+
 /**
  * Everything the kernel hands a module. A module reaches the outside world only through this:
  * its own database handle, its outbox, and the public API clients of the modules it requires.
@@ -22,7 +25,7 @@ export interface ModuleContext<S extends SettingsSchema = SettingsSchema> {
   readonly db: Db;
   readonly databaseKind: 'pglite' | 'postgres';
   /** One transaction with an outbox-bound `publish`; the relay wakes after commit. */
-  unitOfWork<T>(work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T>;
+  readonly unitOfWork: UnitOfWork;
   /** A required module's public API (local or remote: the caller cannot tell). */
   api<C extends ApiContract>(contract: C): ApiClient<C>;
   /** Signs access tokens; present only for a module whose definition declares `issuesTokens`. */

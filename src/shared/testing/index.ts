@@ -1,0 +1,2 @@
+/** Test helpers for modules' own tests. */
+export { eventually, scenario } from './scenario.ts';
