@@ -146,14 +146,17 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       async stop() {
         if (stopped) return;
         stopped = true;
+        // Each step gets a share of the shutdown budget: a bus waiting on an absent Redis must not
+        // keep the database from closing, nor the process from exiting.
+        const stepMs = Math.max(1000, Math.floor(config.SHUTDOWN_TIMEOUT_MS / (stoppers.length + 2)));
         for (const s of [...stoppers].reverse()) {
           try {
-            await s();
+            await withDeadline(s(), stepMs);
           } catch (err) {
             logger.error({ err }, 'error while stopping');
           }
         }
-        await db.close();
+        await withDeadline(db.close(), stepMs).catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
       },
     };
   } catch (err) {
@@ -161,6 +164,15 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     await db.close().catch(() => {});
     throw err;
   }
+}
+
+function withDeadline(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
 interface Wiring {
