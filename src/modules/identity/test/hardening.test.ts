@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../app.ts';
-import { freshDatabase } from '../../../../test/support/database.ts';
-import { httpClient, startTestApp, testConfig, type TestApp } from '../../../../test/support/test-app.ts';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app.ts';
 
 const password = 'correct-horse';
 const login = (app: TestApp, email: string) => app.http.post('/api/identity/login', { email, password });
@@ -100,42 +95,6 @@ describe('abuse limits', () => {
       expect(busy[0]!.body.type).toContain('busy');
     } finally {
       await app.stop();
-    }
-  });
-});
-
-describe('admin bootstrap', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cafe-bootstrap-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('refuses to promote an existing customer; with the override it promotes and revokes that account’s sessions', { timeout: 120_000 }, async () => {
-    const db = await freshDatabase();
-    const base = { DATA_DIR: dir, ...(db.url ? { DATABASE_URL: db.url } : {}) };
-    try {
-      const first = await createApp(testConfig(base));
-      const http1 = httpClient(first);
-      const email = 'squatter@cafe.test';
-      expect((await http1.post('/api/identity/register', { email, password, displayName: 'S' })).status).toBe(201);
-      const stolen = (await http1.post('/api/identity/login', { email, password })).body.refreshToken as string;
-      await first.stop();
-
-      // The attack: the operator later configures that email as the admin.
-      const takeover = { ...base, ADMIN_EMAIL: email, ADMIN_PASSWORD: 'the-operators-secret' };
-      await expect(createApp(testConfig(takeover))).rejects.toThrow(/refusing to promote it to admin.*ADMIN_PROMOTE_EXISTING/s);
-
-      const promoted = await createApp(testConfig({ ...takeover, ADMIN_PROMOTE_EXISTING: true }));
-      try {
-        const http = httpClient(promoted);
-        expect((await http.post('/api/identity/refresh', { refreshToken: stolen })).status).toBe(401);
-        expect((await http.post('/api/identity/login', { email, password })).status).toBe(401);
-        const admin = await http.post('/api/identity/login', { email, password: 'the-operators-secret' });
-        expect(admin.status).toBe(200);
-        expect((await http.get('/api/identity/me', admin.body.accessToken)).body.role).toBe('admin');
-      } finally {
-        await promoted.stop();
-      }
-    } finally {
-      await db.drop();
     }
   });
 });
