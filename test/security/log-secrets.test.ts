@@ -26,7 +26,7 @@ describe('logs hold no secrets', () => {
   beforeAll(async () => {
     app = await startTestApp({ config: FAST_SAGA, logger: createLogger('debug', {}, sink) });
     cafe = await openCafe(app);
-  });
+  }, 180_000);
   afterAll(() => app?.stop());
 
   it('a full saga run plus the bad-input battery logs no password, hash or token', { timeout: 120_000 }, async () => {

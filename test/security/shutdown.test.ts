@@ -44,7 +44,7 @@ describe.skipIf(!hasRedis)('shutdown with Redis gone', () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
 
-  it('exits within the shutdown bound after SIGTERM', { timeout: 120_000 }, async () => {
+  it('exits within the shutdown bound after SIGTERM', { timeout: 300_000 }, async () => {
     const port = await freePort();
     const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
     children.push(redis);
@@ -68,7 +68,7 @@ describe.skipIf(!hasRedis)('shutdown with Redis gone', () => {
     };
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: 'pipe' });
     children.push(server);
-    await waitForOutput(server, /listening on/, 90_000);
+    await waitForOutput(server, /listening on/, 240_000);
 
     redis.kill('SIGKILL');
     await new Promise((r) => redis.once('exit', r));
