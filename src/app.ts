@@ -18,9 +18,18 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Pr
     operatorRole: OPERATOR_ROLE,
     logger: options.logger,
     // Deposits, orders and every other write need a live account: asked of identity's public API.
-    confirmPrincipal: async (principal, api) => {
-      const user = await api(identityApi).getUser({ id: principal.id });
-      return user !== null && user.role === principal.role;
-    },
+    // A process that neither hosts identity nor knows where it lives sits behind a gateway that asked.
+    confirmPrincipal: reachesIdentity(config)
+      ? async (principal, api) => {
+          const user = await api(identityApi).getUser({ id: principal.id });
+          return user !== null && user.role === principal.role;
+        }
+      : undefined,
   });
+}
+
+function reachesIdentity(config: Config): boolean {
+  const hosted = config.MODULES as readonly string[] | string | undefined;
+  const here = hosted === undefined || (typeof hosted === 'string' ? hosted.split(',').map((m) => m.trim()) : hosted).includes('identity');
+  return here || config.env['SERVICE_IDENTITY_URLS'] !== undefined;
 }
