@@ -18,7 +18,7 @@ describe('hardening', () => {
     app = await startTestApp({
       config: { REFRESH_REUSE_GRACE_SECONDS: 0, METRICS_TOKEN: 'scrape-token-of-some-length', JWT_PRIVATE_KEY: await exportPKCS8(serverKey) },
     });
-  });
+  }, 180_000);
   afterAll(() => app?.stop());
 
   const login = async (email: string, pw = password) => (await app.http.post('/api/identity/login', { email, password: pw })).body;

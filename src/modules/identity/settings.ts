@@ -19,8 +19,8 @@ export const identitySettings = z
     PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(17).describe("log2 of scrypt's N (17 = 128 MiB per hash, OWASP's recommendation)"),
     PASSWORD_HASH_CONCURRENCY: positiveInt
       .max(64)
-      .default(2)
-      .describe('password hashes computed at once, each on a worker thread of its own (memory: this × 128 MiB at cost 17)'),
+      .default(1)
+      .describe('password hashes computed at once, each on a worker thread of its own (memory: this × 128 MiB at cost 17); each takes a core, so leave one to the event loop'),
     PASSWORD_HASH_QUEUE: z.coerce
       .number()
       .int()

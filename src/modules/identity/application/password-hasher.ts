@@ -124,7 +124,7 @@ export class PasswordHasher {
 
   constructor(
     private readonly log2Cost: number,
-    limits: HashPoolLimits = { concurrency: 2, queueLimit: 8 },
+    limits: HashPoolLimits = { concurrency: 1, queueLimit: 8 },
   ) {
     this.pool = new HashPool(limits);
   }
