@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './shared/config.ts';
 import { createLogger } from './shared/logger.ts';
@@ -19,19 +20,34 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const started = performance.now();
   const kernel = await createApp(config, { logger });
-  const server = serve({ fetch: kernel.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    logger.info(
-      { port: info.port, database: kernel.db.kind, transport: kernel.bus.transport.name, startupMs: Math.round(performance.now() - started) },
-      `listening on http://localhost:${info.port}`,
-    );
-  });
+  const server = serve(
+    {
+      fetch: kernel.app.fetch,
+      port: config.PORT,
+      hostname: config.HOST,
+      // Node's own defaults let a slow client hold a connection for five minutes.
+      serverOptions: { requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS, headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS },
+    },
+    (info) => {
+      logger.info(
+        { port: info.port, database: kernel.db.kind, transport: kernel.bus.transport.name, startupMs: Math.round(performance.now() - started) },
+        `listening on http://localhost:${info.port}`,
+      );
+    },
+  ) as Server;
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining requests and in-flight events');
+    // Whatever Redis or Postgres are doing (reconnecting, hanging), the process is gone by then.
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting anyway');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
     server.close();
+    server.closeIdleConnections();
     kernel
       .stop()
       .then(() => process.exit(0))

@@ -12,6 +12,14 @@ export const positiveInt = z.coerce.number().int().positive();
 export const kernelSettings = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('where the gateway listens (0: any free port)'),
   HOST: z.string().min(1).default('0.0.0.0').describe('address the gateway binds'),
+  HTTP_BODY_LIMIT_BYTES: positiveInt.default(32 * 1024).describe('largest request body accepted (413 beyond); a module may allow more on its own routes'),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000).describe('a request must arrive whole within this (408 beyond)'),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000).describe("a request's headers must arrive within this"),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000).describe('an idle keep-alive connection is closed after this'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000).describe('on SIGTERM or SIGINT the process exits within this, whatever its dependencies are doing'),
+  TRUST_PROXY: bool.default(false).describe("take the client address from the last `X-Forwarded-For` entry (set only behind a proxy that writes it)"),
+  METRICS_TOKEN: z.string().min(16).optional().describe('bearer token a Prometheus scrape presents for `/metrics` and detailed `/health/ready` (operators\' access tokens work too)'),
+  OPERATIONS_PUBLIC: bool.default(false).describe('serve `/metrics` and detailed `/health/ready` to anyone (only on a private network)'),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('`production` turns off development conveniences'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -26,6 +34,7 @@ export const kernelSettings = z.object({
   JWT_PRIVATE_KEY: z.string().min(1).optional().describe('ES256 PKCS#8 PEM signing key; generated once into `DATA_DIR` when unset'),
   JWT_JWKS_URL: z.string().url().optional().describe('for a service without the private key: where to fetch verification keys'),
   JWT_ISSUER: z.string().min(1).default('cafe-identity').describe('`iss` of access tokens'),
+  JWT_AUDIENCE: z.string().min(1).default('cafe-api').describe('`aud` of access tokens; a token for another audience is refused'),
 
   MODULES: z
     .string()

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiClient, ApiContract, ApiImplementation, Fault } from './api.ts';
 import { ApiRegistry } from './api-registry.ts';
 import { loadSigningKey } from './auth/keys.ts';
-import { createTokenIssuer, createTokenVerifier, type TokenIssuer, type TokenVerifier } from './auth/tokens.ts';
+import { createTokenIssuer, createTokenVerifier, type Principal, type TokenIssuer, type TokenVerifier } from './auth/tokens.ts';
 import { EventBus } from './bus/event-bus.ts';
 import { InProcessTransport } from './bus/inprocess-transport.ts';
 import type { Transport } from './bus/transport.ts';
@@ -32,6 +32,11 @@ export interface KernelOptions {
   transport?: (ctx: { config: Config; logger: Logger; metrics: Metrics }) => Transport;
   /** Extra readiness checks from the composition root (e.g. Redis). */
   readiness?: ReadinessCheck[];
+  /**
+   * Whether a token's subject still has an account with that role, asked before state-changing
+   * requests. The composition root answers it through the identity module's public API.
+   */
+  confirmPrincipal?: (principal: Principal, api: <C extends ApiContract>(contract: C) => ApiClient<C>) => Promise<boolean>;
 }
 
 export interface Kernel {
@@ -69,8 +74,9 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     await migrateModules(db, migrationPlan(modules, options.migrationsRoot));
 
     const key = await loadSigningKey(config.JWT_PRIVATE_KEY, config.DATA_DIR);
-    const tokens = createTokenIssuer(key, config.JWT_ISSUER);
-    const verifier = createTokenVerifier(config.JWT_JWKS_URL ? { url: config.JWT_JWKS_URL } : { jwks: tokens.jwks() }, config.JWT_ISSUER);
+    const audience = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
+    const tokens = createTokenIssuer(key, audience);
+    const verifier = createTokenVerifier(config.JWT_JWKS_URL ? { url: config.JWT_JWKS_URL } : { jwks: tokens.jwks() }, audience);
 
     const busLogger = logger.child({ component: 'bus' });
     const transport = options.transport?.({ config, logger, metrics }) ?? (await defaultTransport(config, busLogger));
@@ -81,14 +87,17 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
 
     const instances: [ModuleDefinition, ModuleInstance][] = [];
     const routes: Record<string, OpenAPIHono<AppEnv>> = {};
+    const bodyLimits: Record<string, number> = {};
     for (const def of modules) {
       const instance = await setUpModule(def, { config: { ...kernelConfig, ...settings.get(def.name) }, logger, db, bus, registry, tokens });
       if (instance.routes) {
         if (!def.mountPath) throw new Error(`Module ${def.name} serves routes but its definition declares no mountPath`);
         routes[def.mountPath] = instance.routes;
       }
+      Object.assign(bodyLimits, instance.bodyLimits ?? {});
       instances.push([def, instance]);
     }
+    const confirm = options.confirmPrincipal;
 
     const app = createGateway({
       logger,
@@ -100,6 +109,13 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
         a.get('/.well-known/jwks.json', (c) => c.json(tokens.jwks(), 200, { 'cache-control': 'public, max-age=300' }));
         remote.mount(a);
       },
+      operatorRole: options.operatorRole,
+      bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
+      bodyLimits,
+      trustProxy: config.TRUST_PROXY,
+      metricsToken: config.METRICS_TOKEN,
+      operationsPublic: config.OPERATIONS_PUBLIC,
+      confirmPrincipal: confirm ? (p) => confirm(p, (contract) => registry.client(contract)) : undefined,
     });
 
     await remote.start();
@@ -130,14 +146,17 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       async stop() {
         if (stopped) return;
         stopped = true;
+        // Each step gets a share of the shutdown budget: a bus waiting on an absent Redis must not
+        // keep the database from closing, nor the process from exiting.
+        const stepMs = Math.max(1000, Math.floor(config.SHUTDOWN_TIMEOUT_MS / (stoppers.length + 2)));
         for (const s of [...stoppers].reverse()) {
           try {
-            await s();
+            await withDeadline(s(), stepMs);
           } catch (err) {
             logger.error({ err }, 'error while stopping');
           }
         }
-        await db.close();
+        await withDeadline(db.close(), stepMs).catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
       },
     };
   } catch (err) {
@@ -145,6 +164,15 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     await db.close().catch(() => {});
     throw err;
   }
+}
+
+function withDeadline(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
 interface Wiring {

@@ -38,6 +38,8 @@ export interface ModuleInstance<C extends ApiContract = ApiContract> {
   api?: ApiImplementation<C>;
   /** Its public routes, mounted at the definition's `mountPath`. */
   routes?: OpenAPIHono<AppEnv>;
+  /** Request body limits in bytes for paths under a prefix, where the gateway's default does not fit. */
+  bodyLimits?: Record<string, number>;
   subscriptions?: Subscription[];
   /** Runs after migrations, once every module is set up and the bus is running. */
   start?(): Promise<void>;

@@ -21,7 +21,7 @@ describe.skipIf(!process.env['REDIS_URL'])('BullMQ admin surface (set REDIS_URL 
   });
 
   it('reports Redis in /health/ready', async () => {
-    const res = await app.http.get('/health/ready');
+    const res = await app.http.get('/health/ready', await app.adminToken());
     expect(res.status).toBe(200);
     expect(res.body.checks.redis).toMatchObject({ status: 'up' });
     expect(res.body.checks.bus).toMatchObject({ status: 'up' });
@@ -71,7 +71,7 @@ describe('without the BullMQ transport', () => {
     const app = await startTestApp({ modules: [identityModule], config: { EVENT_TRANSPORT: 'inprocess' } });
     try {
       expect((await app.http.get('/admin/queues', await app.adminToken())).status).toBe(404);
-      expect((await app.http.get('/health/ready')).body.checks.redis).toBeUndefined();
+      expect((await app.http.get('/health/ready', await app.adminToken())).body.checks.redis).toBeUndefined();
     } finally {
       await app.stop();
     }

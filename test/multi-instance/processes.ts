@@ -31,6 +31,10 @@ export async function startProcess(name: string, env: Record<string, string>, en
       // src/main.ts announces its port in an info line.
       LOG_LEVEL: entry === 'src/main.ts' ? 'info' : 'warn',
       PASSWORD_HASH_COST: '10',
+      // Instances on a private network: readiness details open, sign-up limits out of the way.
+      OPERATIONS_PUBLIC: 'true',
+      AUTH_RATE_LIMIT_PER_IP: '1000000',
+      AUTH_RATE_LIMIT_PER_ACCOUNT: '1000',
       // Small pools: a pool per module per process, and other test runs share this Postgres.
       DATABASE_POOL_SIZE: '2',
       ADMIN_EMAIL: 'admin@cafe.test',

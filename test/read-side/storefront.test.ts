@@ -119,14 +119,15 @@ describe('storefront read models', () => {
       const during = await side.app.http.get<MenuEntry[]>('/api/storefront/menu');
       expect(during.status).toBe(200);
       expect(during.body.find((e) => e.id === item.id)?.priceCents).toBe(380);
-      const ready = await side.app.http.get('/health/ready');
+      const ready = await side.app.http.get('/health/ready', await side.app.adminToken());
       expect(ready.body.checks.storefront.detail).toMatch(/1 menu item\(s\) waiting/);
     } finally {
       kernel.injectFault('catalog', undefined);
     }
     // No new event arrives: the periodic catch-up job alone brings the menu up to date.
     await eventually(() => entry(item.id), (e) => e?.priceCents === 395, { within: 10_000 });
-    await eventually(() => side.app.http.get('/health/ready'), (r) => /up to date/.test(r.body.checks.storefront.detail), { within: 3000 });
+    const operator = await side.app.adminToken();
+    await eventually(() => side.app.http.get('/health/ready', operator), (r) => /up to date/.test(r.body.checks.storefront.detail), { within: 3000 });
   });
 
   it("shows a customer's own orders, newest first, whatever order placement and status events arrive in", async () => {

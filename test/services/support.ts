@@ -53,7 +53,17 @@ export async function startServices(options: { extra?: Record<string, string>; s
       databases: { gateway: dbs[0]!.url!, payments: dbs[1]!.url!, fulfillment: dbs[2]!.url! },
       redisUrl: process.env['REDIS_URL']!,
       prefix: `svc-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-      extra: { ...FAST, SEED_DEMO_MENU: 'false', LOG_LEVEL: 'info', ...options.extra },
+      extra: {
+        ...FAST,
+        SEED_DEMO_MENU: 'false',
+        LOG_LEVEL: 'info',
+        // A private network of test services: operations endpoints open, sign-up limits out of the way.
+        OPERATIONS_PUBLIC: 'true',
+        AUTH_RATE_LIMIT_PER_IP: '1000000',
+        AUTH_RATE_LIMIT_PER_ACCOUNT: '1000',
+        AUTH_RATE_LIMIT_KEY_PREFIX: `svc-rl-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+        ...options.extra,
+      },
     },
     keys,
   );

@@ -2,6 +2,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig, type Config, type ConfigOverrides } from '../../src/shared/config.ts';
 import type { Kernel } from '../../src/shared/kernel.ts';
 import { createKernel } from '../../src/shared/kernel.ts';
+import type { Logger } from '../../src/shared/logger.ts';
 import type { ModuleDefinition } from '../../src/shared/module.ts';
 import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
 import { freshDatabase } from './database.ts';
@@ -40,6 +41,11 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
       DATA_DIR: 'memory://',
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
       PASSWORD_HASH_COST: '10',
+      // Tests sign up many users from one address in a burst: the limits stay on, just out of the way.
+      AUTH_RATE_LIMIT_PER_IP: '1000000',
+      AUTH_RATE_LIMIT_PER_ACCOUNT: '1000',
+      AUTH_RATE_LIMIT_KEY_PREFIX: `test-rl-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      PASSWORD_HASH_QUEUE: '1000',
       // Two test files run at once, each with every module's pool: keep well under max_connections.
       DATABASE_POOL_SIZE: process.env['DATABASE_POOL_SIZE'] ?? '4',
       BUS_BACKOFF_MS: '20',
@@ -55,14 +61,14 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
 }
 
 /** Boots the whole application (or a given module list) on a database of its own. */
-export async function startTestApp(options: { config?: ConfigOverrides; modules?: readonly ModuleDefinition[] } = {}): Promise<TestApp> {
+export async function startTestApp(options: { config?: ConfigOverrides; modules?: readonly ModuleDefinition[]; logger?: Logger } = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const config = testConfig({ ...(db.url ? { DATABASE_URL: db.url } : {}), ...options.config });
   let kernel: Kernel;
   try {
     kernel = options.modules
-      ? await createKernel({ config, modules: options.modules, migrationsRoot: MIGRATIONS_ROOT, operatorRole: OPERATOR_ROLE })
-      : await createApp(config);
+      ? await createKernel({ config, modules: options.modules, migrationsRoot: MIGRATIONS_ROOT, operatorRole: OPERATOR_ROLE, logger: options.logger })
+      : await createApp(config, { logger: options.logger });
   } catch (err) {
     await db.drop();
     throw err;

@@ -3,6 +3,7 @@ import { Accounts } from './application/accounts.ts';
 import { PasswordHasher } from './application/password-hasher.ts';
 import { AccountStore } from './db/account-store.ts';
 import * as schema from './db/schema.ts';
+import { AuthRateLimits } from './http/rate-limits.ts';
 import { identityRoutes } from './http/routes.ts';
 import { identityApi } from './index.ts';
 import { identitySettings } from './settings.ts';
@@ -17,24 +18,37 @@ export const identityModule = defineModule({
   requires: [],
   publishes: [],
   subscribesTo: [],
-  setup(ctx) {
+  async setup(ctx) {
     if (!ctx.tokens) throw new Error('identity issues tokens but was not given the signing capability');
     const { config } = ctx;
-    const accounts = new Accounts(new AccountStore(ctx.db), new PasswordHasher(config.PASSWORD_HASH_COST), ctx.tokens, {
+    const hasher = new PasswordHasher(config.PASSWORD_HASH_COST, { concurrency: config.PASSWORD_HASH_CONCURRENCY, queueLimit: config.PASSWORD_HASH_QUEUE });
+    const accounts = new Accounts(new AccountStore(ctx.db), hasher, ctx.tokens, {
       accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      refreshFamilyMaxSeconds: config.REFRESH_FAMILY_MAX_SECONDS,
+      refreshReuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
     });
+    const limits = await AuthRateLimits.create(
+      { perIp: config.AUTH_RATE_LIMIT_PER_IP, perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT, keyPrefix: config.AUTH_RATE_LIMIT_KEY_PREFIX, redisUrl: config.REDIS_URL },
+      ctx.logger,
+    );
     return {
       api: {
         getUser: async ({ id }) => (await accounts.profile(id)) ?? null,
       },
-      routes: identityRoutes(ctx.router(), accounts),
+      routes: identityRoutes(ctx.router(), accounts, limits),
       async start() {
-        const { ADMIN_EMAIL, ADMIN_PASSWORD } = ctx.config;
+        const { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PROMOTE_EXISTING } = ctx.config;
         if (ADMIN_EMAIL && ADMIN_PASSWORD) {
-          await accounts.ensureAdmin(ADMIN_EMAIL, ADMIN_PASSWORD);
-          ctx.logger.info({ email: ADMIN_EMAIL }, 'admin account ensured');
+          const outcome = await accounts.ensureAdmin(ADMIN_EMAIL, ADMIN_PASSWORD, { promoteExisting: ADMIN_PROMOTE_EXISTING });
+          if (outcome === 'promoted') ctx.logger.warn({ outcome }, 'an existing account was promoted to admin (ADMIN_PROMOTE_EXISTING); its sessions were revoked');
+          else ctx.logger.info({ outcome }, 'admin account ensured');
         }
+        await accounts.warmUp();
+      },
+      async stop() {
+        await limits.close();
+        await hasher.close();
       },
     };
   },

@@ -6,5 +6,7 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     principal?: Principal;
+    /** The client's network address, for rate limits. */
+    clientAddress?: string;
   };
 }

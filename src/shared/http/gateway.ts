@@ -1,9 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { ZodError } from 'zod';
-import { randomFillSync } from 'node:crypto';
-import type { TokenVerifier } from '../auth/tokens.ts';
+import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { IncomingMessage } from 'node:http';
+import type { Principal, TokenVerifier } from '../auth/tokens.ts';
 import { runInContext } from '../context.ts';
 import { ModuleUnavailableError, Problem } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -25,7 +31,30 @@ export interface GatewayOptions {
   routes: Record<string, OpenAPIHono<AppEnv>>;
   /** Routes outside the OpenAPI document (well-known files, admin tools). */
   extra?: (app: OpenAPIHono<AppEnv>) => void;
+  /** The role that may read metrics and detailed readiness. */
+  operatorRole?: string;
+  /** Largest request body by default, in bytes. */
+  bodyLimitBytes?: number;
+  /** Larger (or smaller) limits for routes under a path prefix, e.g. `{ '/api/catalog/import': 1_000_000 }`. */
+  bodyLimits?: Record<string, number>;
+  /** Take the client address from the last X-Forwarded-For entry (behind one trusted proxy). */
+  trustProxy?: boolean;
+  /** A bearer token for Prometheus scrapes of /metrics (besides an operator's access token). */
+  metricsToken?: string;
+  /** /metrics and detailed /health/ready open to anyone, as on a private network. */
+  operationsPublic?: boolean;
+  /**
+   * Confirms that a token's subject still has an account with the token's role, before any
+   * request that changes state. Tokens outlive deleted accounts and role changes by their
+   * lifetime; this closes that gap where it matters.
+   */
+  confirmPrincipal?: (principal: Principal) => Promise<boolean>;
 }
+
+const DEFAULT_BODY_LIMIT = 32 * 1024;
+
+/** JSON bodies are parsed only from this media type (charset optional, and then UTF-8). */
+const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
 /**
  * The Hono app in front of every module: request ids, logs, metrics, token verification,
@@ -58,8 +87,15 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
       else if (logger.isLevelEnabled('info')) logger.info({ method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) }, 'request');
     });
   });
+  app.use(clientAddress(options.trustProxy ?? false));
+  app.use('/docs', docsHeaders());
+  app.use(apiHeaders());
+  app.use(bodyLimits(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT, options.bodyLimits ?? {}));
+  app.use('/api/*', jsonOnly());
   app.use('/api/*', authenticate(options.verifier));
+  if (options.confirmPrincipal) app.use('/api/*', confirmedPrincipal(options.confirmPrincipal));
 
+  const operations = operationsAccess(options);
   app.get('/health/live', (c) => c.json({ status: 'ok' }));
   app.get('/health/ready', async (c) => {
     const results = await Promise.all(
@@ -73,9 +109,14 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
     );
     const checks = Object.fromEntries(results.map(([name, res]) => [name, { status: res.ok ? 'up' : 'down', ...(res.detail ? { detail: res.detail } : {}) }]));
     const ok = results.every(([, r]) => r.ok);
+    // Dependency names and their errors help an attacker as much as an operator: details only for operators.
+    if (!(await operations.allows(c))) return c.json({ status: ok ? 'ready' : 'unavailable' }, ok ? 200 : 503);
     return c.json({ status: ok ? 'ready' : 'unavailable', checks }, ok ? 200 : 503);
   });
-  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', async (c) => {
+    if (!(await operations.allows(c))) throw operations.refusal(c);
+    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  });
 
   for (const [path, router] of Object.entries(options.routes)) app.route(path, router);
   options.extra?.(app);
@@ -89,7 +130,16 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
       description: 'Bounded-context modules behind one gateway. Errors are application/problem+json (RFC 9457).',
     },
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Café API reference' }));
+  // The reference page's script is served from here, not from a CDN: nothing third-party runs on the API's origin.
+  app.get(DOCS_SCRIPT_PATH, (c) => {
+    const script = docsScript();
+    if (c.req.header('if-none-match') === script.etag) return c.body(null, 304);
+    return c.body(script.body, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400', etag: script.etag });
+  });
+  app.get(
+    '/docs',
+    Scalar((c) => ({ url: '/openapi.json', pageTitle: 'Café API reference', cdn: DOCS_SCRIPT_PATH, nonce: (c as Context).get('secureHeadersNonce' as never) })),
+  );
 
   app.notFound((c) => problemResponse(c, 404, `No route for ${c.req.method} ${c.req.path}`, { type: 'route-not-found' }));
   app.onError((err, c) => {
@@ -107,6 +157,136 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
     return problemResponse(c, 500, 'An unexpected error occurred. Quote the request id when reporting it.', { type: 'internal' });
   });
   return app;
+}
+
+/** The client's address: the socket's peer, or the proxy's X-Forwarded-For entry when one is trusted. */
+function clientAddress(trustProxy: boolean): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    let address = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress;
+    if (trustProxy) {
+      const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+      if (forwarded) address = forwarded;
+    }
+    c.set('clientAddress', address ?? 'unknown');
+    await next();
+  };
+}
+
+/** Hono's secure headers on every answer, and a policy for JSON that allows nothing to run or frame it. */
+function apiHeaders(): MiddlewareHandler<AppEnv> {
+  const headers = secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } });
+  return async (c, next) => {
+    if (c.req.path === '/docs') return next();
+    return headers(c, next);
+  };
+}
+
+/** The reference page may run its own script (by nonce) and talk to this origin, nothing else. */
+function docsHeaders(): MiddlewareHandler<AppEnv> {
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", NONCE],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  });
+}
+
+function bodyLimits(defaultBytes: number, overrides: Record<string, number>): MiddlewareHandler<AppEnv> {
+  const tooLarge = (max: number) => (c: Context) =>
+    problemResponse(c, 413, `Request body exceeds ${max} bytes`, { type: 'payload-too-large' });
+  const byPrefix = Object.entries(overrides)
+    .sort(([a], [b]) => b.length - a.length)
+    .map(([prefix, max]) => [prefix, bodyLimit({ maxSize: max, onError: tooLarge(max) })] as const);
+  const fallback = bodyLimit({ maxSize: defaultBytes, onError: tooLarge(defaultBytes) });
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const limit = byPrefix.find(([prefix]) => c.req.path.startsWith(prefix))?.[1] ?? fallback;
+    return limit(c as Context, next);
+  };
+}
+
+/**
+ * A body is read as JSON only when it says it is JSON. Without this, any `+json` suffix (and a
+ * missing content type on some routes) was parsed too, which lets a form post from a browser
+ * reach JSON routes without a CORS preflight.
+ */
+function jsonOnly(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    const type = c.req.header('content-type');
+    const length = c.req.header('content-length');
+    const hasBody = type !== undefined || (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    if (hasBody && (type === undefined || !JSON_CONTENT_TYPE.test(type))) {
+      return problemResponse(c, 415, 'Request bodies must be application/json (UTF-8)', { type: 'unsupported-media-type' });
+    }
+    return next();
+  };
+}
+
+/** State-changing requests need a token whose account still exists with the token's role. */
+function confirmedPrincipal(confirm: (p: Principal) => Promise<boolean>): MiddlewareHandler<AppEnv> {
+  // A short memory of confirmed subjects: a burst of writes by one user costs one lookup.
+  const confirmed = new Map<string, number>();
+  const TTL_MS = 5000;
+  return async (c, next) => {
+    const principal = c.get('principal');
+    if (!principal || c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    const key = `${principal.id} ${principal.role}`;
+    const until = confirmed.get(key);
+    if (until === undefined || until < Date.now()) {
+      if (!(await confirm(principal))) {
+        confirmed.delete(key);
+        throw new Problem(401, 'invalid-token', 'Access token rejected: its account no longer exists or has another role', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      }
+      if (confirmed.size >= 10_000) confirmed.clear();
+      confirmed.set(key, Date.now() + TTL_MS);
+    }
+    return next();
+  };
+}
+
+/** Who may read /metrics and detailed readiness: everyone (when configured), an operator, or a scraper's token. */
+function operationsAccess(options: GatewayOptions) {
+  const scrape = options.metricsToken ? createHash('sha256').update(options.metricsToken).digest() : undefined;
+  const bearer = (c: Context) => /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  return {
+    async allows(c: Context<AppEnv>): Promise<boolean> {
+      if (options.operationsPublic) return true;
+      const presented = bearer(c);
+      if (presented === undefined) return false;
+      if (scrape !== undefined && timingSafeEqual(createHash('sha256').update(presented).digest(), scrape)) return true;
+      if (!options.operatorRole) return false;
+      try {
+        return (await options.verifier.verify(presented)).role === options.operatorRole;
+      } catch {
+        return false;
+      }
+    },
+    refusal(c: Context<AppEnv>): Problem {
+      return bearer(c)
+        ? new Problem(403, 'forbidden', 'Metrics are for operators and the configured scraper')
+        : new Problem(401, 'unauthorized', 'Metrics need an operator token or the scrape token', {}, { 'WWW-Authenticate': 'Bearer' });
+    },
+  };
+}
+
+const DOCS_SCRIPT_PATH = '/docs/assets/api-reference.js';
+let docsScriptCache: { body: string; etag: string } | undefined;
+
+/** The API reference's browser bundle, from the pinned package, read once. */
+function docsScript(): { body: string; etag: string } {
+  if (!docsScriptCache) {
+    const body = readFileSync(createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js'), 'utf8');
+    docsScriptCache = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+  }
+  return docsScriptCache;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

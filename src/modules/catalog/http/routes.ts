@@ -4,13 +4,14 @@ import { requireRole } from '../../../shared/http/auth.ts';
 import { Problem } from '../../../shared/errors.ts';
 import type { Menu } from '../application/menu.ts';
 import { CatalogItemDto } from '../index.ts';
+import { safeText } from '../../../shared/http/text.ts';
 
 // A fresh object from the OpenAPI-aware z: contracts in index.ts are plain zod.
 const Item = z.object(CatalogItemDto.shape).openapi('CatalogItem');
 const ItemId = z.object({ id: z.uuid() });
-const name = z.string().trim().min(1).max(120);
+const name = safeText(z.string().trim().min(1).max(120));
 const priceCents = z.number().int().min(0).max(1_000_000);
-const description = z.string().max(1000).nullable();
+const description = safeText(z.string().max(1000), { multiline: true }).nullable();
 const NewItem = z.strictObject({ name, priceCents, description: description.optional(), available: z.boolean().optional() });
 const ItemPatch = z
   .strictObject({

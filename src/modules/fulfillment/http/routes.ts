@@ -3,11 +3,12 @@ import type { AppEnv } from '../../../shared/http/app-env.ts';
 import { requireRole } from '../../../shared/http/auth.ts';
 import type { Tickets } from '../application/tickets.ts';
 import { TicketDto, TicketStatus } from '../index.ts';
+import { safeText } from '../../../shared/http/text.ts';
 
 // Rebuilt with the OpenAPI-aware z: the contract's schema may have been created before it was loaded.
 const Ticket = z.object(TicketDto.shape).openapi('Ticket');
 const TicketId = z.object({ id: z.uuid() });
-const Rejection = z.strictObject({ reason: z.string().trim().min(1).max(200) });
+const Rejection = z.strictObject({ reason: safeText(z.string().trim().min(1).max(200)) });
 
 const problem = { description: 'Problem', content: { 'application/problem+json': { schema: z.object({}).passthrough() } } };
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });

@@ -5,7 +5,8 @@ import { startTestApp, type TestApp } from '../../../../test/support/test-app.ts
 describe('identity', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp();
+    // No grace for a re-presented refresh token here: reuse is detected at once.
+    app = await startTestApp({ config: { REFRESH_REUSE_GRACE_SECONDS: 0 } });
   });
   afterAll(() => app?.stop());
 

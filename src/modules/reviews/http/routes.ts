@@ -4,6 +4,7 @@ import { principalOf, requireRole } from '../../../shared/http/auth.ts';
 import type { Reviews } from '../application/reviews.ts';
 import { MAX_REVIEW_TEXT } from '../domain/review.ts';
 import { ReviewDto } from '../index.ts';
+import { safeText } from '../../../shared/http/text.ts';
 
 // A copy built with the OpenAPI-aware z, whatever order the contracts were loaded in.
 const Review = z.object(ReviewDto.shape).openapi('Review');
@@ -11,7 +12,7 @@ const NewReview = z.strictObject({
   orderId: z.uuid(),
   itemId: z.uuid(),
   rating: z.number().int().min(1).max(5),
-  text: z.string().trim().max(MAX_REVIEW_TEXT),
+  text: safeText(z.string().trim().max(MAX_REVIEW_TEXT), { multiline: true }),
 });
 const problem = { description: 'Problem', content: { 'application/problem+json': { schema: z.object({}).passthrough() } } };
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
