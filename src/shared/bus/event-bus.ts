@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics.ts';
 import type { Envelope, EventContract, PayloadOf } from './contract.ts';
 import type { Commit, Publish, Subscription } from './subscription.ts';
 import type { BusTables } from './tables.ts';
-import { DeadLetterNotRecorded, type DeliveryResult, type Transport } from './transport.ts';
+import { DeadLetterNotRecorded, type BatchOutcome, type Deliverer, type DeliveryResult, type Transport } from './transport.ts';
 
 export interface BusOptions {
   pollMs: number;
@@ -60,8 +60,7 @@ export class BatchAborted extends Error {
   }
 }
 
-/** handled: effects committed (or a duplicate); failed: this event's attempt failed; aborted: not tried on its own yet. */
-export type BatchOutcome = 'handled' | 'failed' | 'aborted';
+export type { BatchOutcome };
 
 export interface OutboxWriter {
   publish: Publish;
@@ -211,12 +210,13 @@ export class EventBus {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.transport.start(
-      (sub, env, attempt, final) => this.deliver(sub, env, attempt, final),
-      (type) => this.byType.get(type) ?? [],
-      this.subscriptionNames(),
-      (sub, envs) => this.deliverBatch(sub, envs),
-    );
+    const deliverer: Deliverer = {
+      subscriptions: () => this.subscriptionNames(),
+      subscriptionsFor: (type) => this.byType.get(type) ?? [],
+      deliver: (sub, env, attempt, final) => this.deliver(sub, env, attempt, final),
+      deliverBatch: (sub, envs) => this.deliverBatch(sub, envs),
+    };
+    await this.transport.start(deliverer);
     if (this.options.listen) {
       this.listener = await this.options.listen(NOTIFY_CHANNEL, (module) => this.wake(module));
     }
