@@ -1,11 +1,23 @@
 import { EventEmitter } from 'node:events';
-import { sql, type SQL } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
-import { currentContext, runInContext } from '../context.ts';
+import { sql } from 'drizzle-orm';
+import { runInContext } from '../context.ts';
 import { query, type Db, type Executor, type Tx } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Envelope, EventContract, PayloadOf } from './contract.ts';
+import {
+  byId,
+  ENVELOPE_COLUMNS,
+  envelopeFromJson,
+  envelopeFromRow,
+  envelopeToJson,
+  handlerContext,
+  newEnvelope,
+  outboxRowOf,
+  uuidList,
+  type EnvelopeRow,
+  type OutboxInsert,
+} from './envelope.ts';
 import type { Commit, Publish, Subscription } from './subscription.ts';
 import type { BusTables } from './tables.ts';
 import { DeadLetterNotRecorded, type BatchOutcome, type Deliverer, type DeliveryResult, type Transport } from './transport.ts';
@@ -70,18 +82,6 @@ export interface OutboxWriter {
 }
 
 /**
- * A uuid[] as ONE text parameter: building and sending a parameter per id costs more than the
- * statement itself once batches reach hundreds of rows.
- */
-function uuidList(ids: readonly string[]): SQL {
-  return sql`string_to_array(${ids.join(',')}, ',')::uuid[]`;
-}
-
-function contextOf(envelope: Envelope) {
-  return { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: envelope.traceparent ?? undefined };
-}
-
-/**
  * The kernel's event bus: outbox writes, the relay that claims outbox rows and hands them to the
  * transport, and the deliverer that runs a handler inside its inbox transaction.
  */
@@ -137,27 +137,15 @@ export class EventBus {
   outboxWriter(module: string): OutboxWriter {
     const owner = this.modules.get(module);
     if (!owner) throw new Error(`Module ${module} is not registered with the bus`);
-    const rows: (typeof owner.tables.outbox.$inferInsert)[] = [];
+    const rows: OutboxInsert[] = [];
     let published = 0;
     const publish: Publish = async (event, payload) => {
       if (!owner.publishes.has(event.type)) {
         throw new Error(`Module ${module} does not declare that it publishes ${event.type}`);
       }
       // Validation at the publisher: an invalid payload never reaches the outbox.
-      const parsed = event.payload.parse(payload) as PayloadOf<typeof event>;
-      const ctx = currentContext();
-      const envelope: Envelope<PayloadOf<typeof event>> = {
-        id: uuidv7(),
-        type: event.type,
-        version: event.version,
-        occurredAt: new Date().toISOString(),
-        source: module,
-        correlationId: ctx?.correlationId ?? uuidv7(),
-        causationId: ctx?.causationId ?? null,
-        traceparent: ctx?.traceparent ?? null,
-        payload: parsed,
-      };
-      rows.push({ ...envelope, payload: envelope.payload as object });
+      const envelope = newEnvelope(event, event.payload.parse(payload) as PayloadOf<typeof event>, module);
+      rows.push(outboxRowOf(envelope));
       published++;
       return envelope;
     };
@@ -330,17 +318,7 @@ export class EventBus {
 
   private async claim(m: ModuleBus): Promise<Envelope[]> {
     const { outbox } = m.tables;
-    const rows = await query<{
-      id: string;
-      type: string;
-      version: number;
-      occurred_at: string | Date;
-      source: string;
-      correlation_id: string;
-      causation_id: string | null;
-      traceparent: string | null;
-      payload: unknown;
-    }>(
+    const rows = await query<EnvelopeRow>(
       m.db,
       sql`update ${outbox} set claimed_until = now() + make_interval(secs => ${this.options.leaseSeconds})
           where id in (
@@ -348,21 +326,9 @@ export class EventBus {
             where dispatched_at is null and (claimed_until is null or claimed_until < now())
             order by id limit ${this.options.batchSize}
             for update skip locked)
-          returning id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload`,
+          returning ${ENVELOPE_COLUMNS}`,
     );
-    return rows
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((r) => ({
-        id: r.id,
-        type: r.type,
-        version: r.version,
-        occurredAt: new Date(r.occurred_at).toISOString(),
-        source: r.source,
-        correlationId: r.correlation_id,
-        causationId: r.causation_id,
-        traceparent: r.traceparent,
-        payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-      }));
+    return rows.map(envelopeFromRow).sort(byId);
   }
 
   private waitForWake(module: string): Promise<void> {
@@ -407,7 +373,7 @@ export class EventBus {
           return value;
         });
       };
-      await runInContext(contextOf(envelope), async () => {
+      await runInContext(handlerContext(envelope), async () => {
         await subscription.handle(payload, { envelope, attempt, commit });
         if (!committed) await commit(async () => undefined);
       });
@@ -473,7 +439,7 @@ export class EventBus {
         markReady();
         return settled;
       };
-      member.handled = runInContext(contextOf(envelope), async () => {
+      member.handled = runInContext(handlerContext(envelope), async () => {
         const payload = subscription.event.payload.parse(envelope.payload);
         await subscription.handle(payload, { envelope, attempt: 1, commit });
         if (!member.effects) await commit(async () => undefined);
@@ -505,7 +471,7 @@ export class EventBus {
               continue;
             }
             culprit = m;
-            results.set(m, await runInContext(contextOf(m.envelope), () => m.effects!(tx, writer.publish)));
+            results.set(m, await runInContext(handlerContext(m.envelope), () => m.effects!(tx, writer.publish)));
           }
           culprit = undefined;
           await writer.flush(tx);
@@ -592,7 +558,7 @@ export class EventBus {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     await runtime.module.db.execute(
       sql`insert into ${inbox} as i (event_id, subscription, status, attempts, last_error, envelope, updated_at)
-          values (${envelope.id}, ${runtime.subscription.name}, 'dead', ${attempts}, ${message}, ${JSON.stringify(envelope)}::jsonb, now())
+          values (${envelope.id}, ${runtime.subscription.name}, 'dead', ${attempts}, ${message}, ${envelopeToJson(envelope)}::jsonb, now())
           on conflict (event_id, subscription) do update
             set status = 'dead', attempts = excluded.attempts, last_error = excluded.last_error, envelope = excluded.envelope, updated_at = now()
             where i.status <> 'done'`,
@@ -611,7 +577,7 @@ export class EventBus {
         sql`select event_id, subscription, attempts, last_error, updated_at, envelope from ${m.tables.inbox} where status = 'dead' order by updated_at`,
       );
       for (const r of rows) {
-        const envelope = (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope) as Envelope;
+        const envelope = envelopeFromJson(r.envelope);
         out.push({
           eventId: r.event_id,
           subscription: r.subscription,
@@ -645,26 +611,14 @@ export class EventBus {
     for (const m of this.modules.values()) {
       const wanted = types.filter((t) => m.publishes.has(t));
       if (wanted.length === 0) continue;
-      const rows = await query<{ id: string; type: string; version: number; occurred_at: string | Date; source: string; correlation_id: string; causation_id: string | null; traceparent: string | null; payload: unknown }>(
+      const rows = await query<EnvelopeRow>(
         m.db,
-        sql`select id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload from ${m.tables.outbox}
+        sql`select ${ENVELOPE_COLUMNS} from ${m.tables.outbox}
             where type in (${sql.join(wanted.map((t) => sql`${t}`), sql`, `)}) order by id`,
       );
-      for (const r of rows) {
-        out.push({
-          id: r.id,
-          type: r.type,
-          version: r.version,
-          occurredAt: new Date(r.occurred_at).toISOString(),
-          source: r.source,
-          correlationId: r.correlation_id,
-          causationId: r.causation_id,
-          traceparent: r.traceparent,
-          payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-        });
-      }
+      for (const r of rows) out.push(envelopeFromRow(r));
     }
-    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return out.sort(byId);
   }
 
   /** Undispatched rows per module: surfaced in health and metrics. */
