@@ -20,13 +20,14 @@ const envelope: Envelope = {
 async function dispatchWith(deliver: Deliver): Promise<{ outcome: 'resolved' | 'rejected'; error?: unknown; attempts: number }> {
   const transport = new InProcessTransport({ maxAttempts: 3, backoffMs: 1, concurrency: 4 }, createLogger('silent'));
   let attempts = 0;
-  await transport.start(
-    async (...args) => {
+  await transport.start({
+    deliver: async (...args) => {
       attempts++;
       return deliver(...args);
     },
-    () => ['probe.record-a'],
-  );
+    subscriptionsFor: () => ['probe.record-a'],
+    subscriptions: () => ['probe.record-a'],
+  });
   try {
     await transport.dispatch(envelope);
     return { outcome: 'resolved', attempts };

@@ -21,7 +21,7 @@ import { Problem } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { Logger } from '../logger.ts';
 import type { Envelope } from './contract.ts';
-import { DeadLetterNotRecorded, type Deliver, type Transport, type TransportHealth } from './transport.ts';
+import { DeadLetterNotRecorded, type Deliverer, type Transport, type TransportHealth } from './transport.ts';
 
 export interface BullMqOptions {
   url: string;
@@ -49,8 +49,7 @@ export function queueNameFor(subscription: string): string {
 
 export class BullMqTransport implements Transport {
   readonly name = 'bullmq';
-  private deliver?: Deliver;
-  private subscriptionsFor: (type: string) => readonly string[] = () => [];
+  private deliverer?: Deliverer;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   /** Producer connection: no offline queue, so adds fail fast while Redis is away. */
@@ -64,9 +63,8 @@ export class BullMqTransport implements Transport {
     private readonly logger: Logger,
   ) {}
 
-  async start(deliver: Deliver, subscriptionsFor: (eventType: string) => readonly string[], subscriptions: readonly string[] = []): Promise<void> {
-    this.deliver = deliver;
-    this.subscriptionsFor = subscriptionsFor;
+  async start(deliverer: Deliverer): Promise<void> {
+    this.deliverer = deliverer;
     // Reconnect forever with a capped delay: a Redis restart must not need an app restart.
     const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000);
     this.producer = new Redis(this.options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy, connectionName: `${this.options.prefix}:producer` });
@@ -74,7 +72,7 @@ export class BullMqTransport implements Transport {
     for (const conn of [this.producer, this.consumer]) conn.on('error', (err: Error) => this.redisError(err));
     await this.waitReady(this.producer);
 
-    for (const subscription of subscriptions) {
+    for (const subscription of deliverer.subscriptions()) {
       this.queue(subscription);
       const worker = new Worker<Envelope>(queueNameFor(subscription), (job) => this.process(subscription, job), {
         connection: this.consumer,
@@ -91,7 +89,7 @@ export class BullMqTransport implements Transport {
   }
 
   async dispatch(envelope: Envelope): Promise<void> {
-    const subs = this.subscriptionsFor(envelope.type);
+    const subs = this.deliverer?.subscriptionsFor(envelope.type) ?? [];
     await this.bounded(
       Promise.all(subs.map((s) => this.queue(s).add(envelope.type, envelope, { jobId: jobIdFor(envelope.id, s) }))),
       `Redis did not take event ${envelope.id}`,
@@ -141,7 +139,7 @@ export class BullMqTransport implements Transport {
     const attempt = job.attemptsMade + 1;
     const final = attempt >= attempts;
     try {
-      await this.deliver!(subscription, job.data, attempt, final);
+      await this.deliverer!.deliver(subscription, job.data, attempt, final);
     } catch (err) {
       if (final && err instanceof DeadLetterNotRecorded) {
         // Out of attempts and no dead letter written: start a fresh job later rather than

@@ -1,11 +1,16 @@
 import type { Logger } from '../logger.ts';
 import type { Envelope } from './contract.ts';
-import { backoffDelay, DeadLetterNotRecorded, type Deliver, type DeliverBatch, type RetryPolicy, type Transport, type TransportHealth } from './transport.ts';
+import { backoffDelay, DeadLetterNotRecorded, type BatchOutcome, type Deliverer, type RetryPolicy, type Transport, type TransportHealth } from './transport.ts';
 
 class StoppedError extends Error {
   constructor() {
     super('transport stopped');
   }
+}
+
+interface Queued {
+  envelope: Envelope;
+  settle(outcome: BatchOutcome | Error): void;
 }
 
 /**
@@ -15,16 +20,16 @@ class StoppedError extends Error {
  */
 export class InProcessTransport implements Transport {
   readonly name = 'inprocess';
-  private deliver?: Deliver;
-  private subscriptionsFor: (type: string) => readonly string[] = () => [];
+  private deliverer?: Deliverer;
+  /** Whether first attempts go through `deliverBatch`. */
+  private batching = false;
   private stopping = false;
   private readonly running = new Set<Promise<unknown>>();
   private readonly sleepers = new Set<{ timer: ReturnType<typeof setTimeout>; reject: (e: Error) => void }>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  private deliverBatch?: DeliverBatch;
   /** First attempts waiting to be batched, per subscription. */
-  private readonly queued = new Map<string, { envelope: Envelope; settle(outcome: 'handled' | 'failed' | 'aborted' | Error): void }[]>();
+  private readonly queued = new Map<string, Queued[]>();
   private readonly draining = new Map<string, number>();
 
   constructor(
@@ -32,21 +37,15 @@ export class InProcessTransport implements Transport {
     private readonly logger: Logger,
   ) {}
 
-  async start(
-    deliver: Deliver,
-    subscriptionsFor: (eventType: string) => readonly string[],
-    _subscriptions?: readonly string[],
-    deliverBatch?: DeliverBatch,
-  ): Promise<void> {
-    this.deliver = deliver;
-    this.subscriptionsFor = subscriptionsFor;
+  async start(deliverer: Deliverer): Promise<void> {
+    this.deliverer = deliverer;
     // A batch is never a final attempt, so with a budget of one attempt every delivery goes alone.
-    this.deliverBatch = this.policy.maxAttempts > 1 && (this.policy.batchSize ?? 64) > 1 ? deliverBatch : undefined;
+    this.batching = deliverer.deliverBatch !== undefined && this.policy.maxAttempts > 1 && (this.policy.batchSize ?? 64) > 1;
     this.stopping = false;
   }
 
   async dispatch(envelope: Envelope): Promise<void> {
-    const subs = this.subscriptionsFor(envelope.type);
+    const subs = this.deliverer?.subscriptionsFor(envelope.type) ?? [];
     await Promise.all(subs.map((s) => this.track(this.deliverFirstInBatch(s, envelope))));
   }
 
@@ -55,8 +54,8 @@ export class InProcessTransport implements Transport {
    * few transactions instead of one per event; retries and failures take the single path.
    */
   private async deliverFirstInBatch(subscription: string, envelope: Envelope): Promise<void> {
-    if (!this.deliverBatch) return this.deliverWithRetries(subscription, envelope);
-    const outcome = await new Promise<'handled' | 'failed' | 'aborted' | Error>((settle) => {
+    if (!this.batching) return this.deliverWithRetries(subscription, envelope);
+    const outcome = await new Promise<BatchOutcome | Error>((settle) => {
       let queue = this.queued.get(subscription);
       if (!queue) this.queued.set(subscription, (queue = []));
       queue.push({ envelope, settle });
@@ -83,14 +82,14 @@ export class InProcessTransport implements Transport {
     }
   }
 
-  private async runBatch(subscription: string, batch: { envelope: Envelope; settle(o: 'handled' | 'failed' | 'aborted' | Error): void }[]): Promise<void> {
+  private async runBatch(subscription: string, batch: Queued[]): Promise<void> {
     await this.acquire();
     try {
       if (this.stopping) {
         for (const b of batch) b.settle(new StoppedError());
         return;
       }
-      const outcomes = await this.deliverBatch!(subscription, batch.map((b) => b.envelope));
+      const outcomes = await this.deliverer!.deliverBatch!(subscription, batch.map((b) => b.envelope));
       batch.forEach((b, i) => b.settle(outcomes[i] ?? 'aborted'));
     } catch (err) {
       // The batch machinery itself failed (e.g. the database is unreachable): each goes alone.
@@ -138,7 +137,7 @@ export class InProcessTransport implements Transport {
       await this.acquire();
       try {
         if (this.stopping) throw new StoppedError();
-        await this.deliver!(subscription, envelope, attempt, final);
+        await this.deliverer!.deliver(subscription, envelope, attempt, final);
         return;
       } catch (err) {
         if (err instanceof StoppedError) throw err;

@@ -5,17 +5,38 @@ export interface DeliveryResult {
 }
 
 /**
- * Runs one subscription's handler for one envelope. `final` tells it this is the last attempt,
- * so on failure it records a dead letter before rethrowing.
+ * Per envelope of a batch: 'handled' (done or duplicate), 'failed' (its first attempt failed:
+ * retry after backoff) or 'aborted' (rolled back with the batch: deliver it on its own now,
+ * still as a first attempt).
  */
-export type Deliver = (subscription: string, envelope: Envelope, attempt: number, final: boolean) => Promise<DeliveryResult>;
+export type BatchOutcome = 'handled' | 'failed' | 'aborted';
 
 /**
- * First attempts of several envelopes for one subscription in one transaction. Per envelope:
- * 'handled' (done or duplicate), 'failed' (its first attempt failed: retry after backoff) or
- * 'aborted' (rolled back with the batch: deliver it on its own now, still as a first attempt).
+ * What a transport delivers to: the subscriptions of this process and the bus's deliverer
+ * for them. Transports differ in which parts they need (a queue per subscription needs the
+ * whole list up front, an in-process fan-out asks per event type, only in-process batches), so
+ * they get one object and take what they use.
  */
-export type DeliverBatch = (subscription: string, envelopes: readonly Envelope[]) => Promise<('handled' | 'failed' | 'aborted')[]>;
+export interface Deliverer {
+  /** Every subscription in this process: queue-backed transports consume each one. */
+  subscriptions(): readonly string[];
+  /** The subscriptions an event of this type goes to. */
+  subscriptionsFor(eventType: string): readonly string[];
+  /**
+   * One attempt of one subscription's handler, inbox check included. `final` says it is the
+   * last attempt: on failure the dead letter is recorded before the error is rethrown, and
+   * `DeadLetterNotRecorded` is thrown instead when it could not be.
+   */
+  deliver(subscription: string, envelope: Envelope, attempt: number, final: boolean): Promise<DeliveryResult>;
+  /**
+   * First attempts of several envelopes for one subscription in one transaction, one outcome
+   * per envelope in order. Never a final attempt, so it writes no dead letters. Optional: a
+   * transport delivers one by one when it is missing.
+   */
+  deliverBatch?(subscription: string, envelopes: readonly Envelope[]): Promise<BatchOutcome[]>;
+}
+
+export type Deliver = Deliverer['deliver'];
 
 /**
  * The final attempt failed and so did writing its dead letter (typically: the database is down).
@@ -44,13 +65,7 @@ export interface TransportHealth {
  */
 export interface Transport {
   readonly name: string;
-  /** `subscriptions` names every subscription in this process (queue-backed transports consume them all). */
-  start(
-    deliver: Deliver,
-    subscriptionsFor: (eventType: string) => readonly string[],
-    subscriptions?: readonly string[],
-    deliverBatch?: DeliverBatch,
-  ): Promise<void>;
+  start(deliverer: Deliverer): Promise<void>;
   /** Resolves once the transport has taken responsibility for every subscription's delivery. */
   dispatch(envelope: Envelope): Promise<void>;
   /** Delivers a dead-lettered envelope to one subscription again, with a fresh retry budget. */

@@ -1,0 +1,90 @@
+import { sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../db/database.ts';
+import type { PayloadOf } from './contract.ts';
+import { newEnvelope, outboxRowOf, type OutboxInsert } from './envelope.ts';
+import type { Registry } from './registry.ts';
+import type { Publish } from './subscription.ts';
+
+/** The channel outbox writes NOTIFY on and relays LISTEN to; the payload is the module name. */
+export const NOTIFY_CHANNEL = 'cafe_outbox';
+
+export interface OutboxWriter {
+  publish: Publish;
+  /** How many events this writer has accepted. */
+  readonly published: number;
+  flush(tx: Executor): Promise<void>;
+}
+
+/**
+ * The publishing side of the bus: events enter a module's outbox inside the same transaction as
+ * the state change that caused them, so an event exists if and only if that change committed.
+ */
+export class Outbox {
+  constructor(
+    private readonly registry: Registry,
+    private readonly options: { notifies: boolean },
+    /** Tells the module's relay there is work, so it need not wait for its next poll. */
+    private readonly wake: (module: string) => void,
+  ) {}
+
+  /**
+   * A `publish` bound to a module's outbox. Envelopes are validated at once and written when
+   * `flush` runs, as one multi-row insert just before the transaction commits: a unit of work
+   * that publishes several events pays one round trip.
+   */
+  writer(module: string): OutboxWriter {
+    const owner = this.registry.module(module);
+    const rows: OutboxInsert[] = [];
+    const notifies = this.options.notifies;
+    let published = 0;
+    const publish: Publish = async (event, payload) => {
+      if (!owner.publishes.has(event.type)) {
+        throw new Error(`Module ${module} does not declare that it publishes ${event.type}`);
+      }
+      // Validation at the publisher: an invalid payload never reaches the outbox.
+      const envelope = newEnvelope(event, event.payload.parse(payload) as PayloadOf<typeof event>, module);
+      rows.push(outboxRowOf(envelope));
+      published++;
+      return envelope;
+    };
+    return {
+      publish,
+      get published() {
+        return published;
+      },
+      flush: async (tx) => {
+        if (rows.length === 0) return;
+        await tx.insert(owner.tables.outbox).values(rows.splice(0));
+        // NOTIFY is transactional: other relays hear it only if this transaction commits.
+        if (notifies) await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`);
+      },
+    };
+  }
+
+  /** For code that manages its own transaction: each call writes its row at once. */
+  publisher(module: string, tx: Executor): Publish {
+    return async (event, payload) => {
+      const writer = this.writer(module);
+      const envelope = await writer.publish(event, payload);
+      await writer.flush(tx);
+      return envelope;
+    };
+  }
+
+  /** Call once the transaction `writer` flushed into has committed. */
+  committed(module: string, writer: OutboxWriter): void {
+    if (writer.published > 0) this.wake(module);
+  }
+
+  async unitOfWork<T>(module: string, work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {
+    const owner = this.registry.module(module);
+    const writer = this.writer(module);
+    const result = await owner.db.transaction(async (tx) => {
+      const value = await work(tx, writer.publish);
+      await writer.flush(tx);
+      return value;
+    });
+    this.committed(module, writer);
+    return result;
+  }
+}
