@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { modules } from '../src/modules.ts';
 import { kernelSettings, type SettingsSchema } from '../src/shared/config.ts';
-import type { ModuleDefinition } from '../src/shared/module.ts';
+import { subscribedEvents, type ModuleDefinition } from '../src/shared/module.ts';
 
 const target = fileURLToPath(new URL('../docs/modules.md', import.meta.url));
 const readme = fileURLToPath(new URL('../README.md', import.meta.url));
@@ -78,7 +78,7 @@ function render(list: readonly ModuleDefinition[]): string {
   const publisherOf = new Map<string, string>();
   for (const m of list) for (const e of m.publishes) publisherOf.set(e.type, m.name);
   const subscribersOf = new Map<string, string[]>();
-  for (const m of list) for (const e of m.subscribesTo) subscribersOf.set(e.type, [...(subscribersOf.get(e.type) ?? []), m.name]);
+  for (const m of list) for (const e of subscribedEvents(m)) subscribersOf.set(e.type, [...(subscribersOf.get(e.type) ?? []), m.name]);
 
   const lines: string[] = [
     '# Modules',
@@ -96,7 +96,7 @@ function render(list: readonly ModuleDefinition[]): string {
   // One dashed edge per publisher/subscriber pair, listing every event type that travels it.
   const flows = new Map<string, string[]>();
   for (const m of list) {
-    for (const e of m.subscribesTo) {
+    for (const e of subscribedEvents(m)) {
       const from = publisherOf.get(e.type) ?? e.source;
       const key = `${from}\u0000${m.name}`;
       flows.set(key, [...(flows.get(key) ?? []), e.type]);
@@ -133,9 +133,9 @@ function render(list: readonly ModuleDefinition[]): string {
     } else {
       lines.push('**Publishes**: nothing.', '');
     }
-    if (m.subscribesTo.length > 0) {
-      lines.push('**Subscribes to**', '', '| event | publisher |', '|---|---|');
-      for (const e of m.subscribesTo) lines.push(`| \`${e.type}\` | \`${publisherOf.get(e.type) ?? e.source}\` |`);
+    if (subscribedEvents(m).length > 0) {
+      lines.push('**Subscribes to**', '', '| subscription | event | publisher |', '|---|---|---|');
+      for (const [name, e] of Object.entries(m.subscribesTo)) lines.push(`| \`${name}\` | \`${e.type}\` | \`${publisherOf.get(e.type) ?? e.source}\` |`);
       lines.push('');
     } else {
       lines.push('**Subscribes to**: nothing.', '');

@@ -4,6 +4,7 @@ import { ApiRegistry } from './api-registry.ts';
 import { loadSigningKey } from './auth/keys.ts';
 import { createTokenIssuer, createTokenVerifier, type Principal, type TokenIssuer, type TokenVerifier } from './auth/tokens.ts';
 import { EventBus } from './bus/event-bus.ts';
+import { subscribe, type Subscription } from './bus/subscription.ts';
 import { InProcessTransport } from './bus/inprocess-transport.ts';
 import type { Transport } from './bus/transport.ts';
 import { kernelSettings, moduleSettings, type Config, type KernelConfig } from './config.ts';
@@ -85,6 +86,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     const remote = await RemoteModules.connect(topology, config, registry, metrics, logger);
     const kernelConfig = pickKernelSettings(config);
 
+    routeRemoteSubscriptions(bus, modules, options.modules);
     const instances: [ModuleDefinition, ModuleInstance][] = [];
     const routes: Record<string, OpenAPIHono<AppEnv>> = {};
     const bodyLimits: Record<string, number> = {};
@@ -208,13 +210,29 @@ async function setUpModule(def: ModuleDefinition, w: Wiring): Promise<ModuleInst
     if (!instance.api) throw new Error(`Module ${def.name} declares an API but its setup returned none`);
     w.registry.provide(def.provides, instance.api as ApiImplementation<ApiContract>);
   }
-  for (const sub of instance.subscriptions ?? []) {
-    if (!def.subscribesTo.some((e) => e.type === sub.event.type)) {
-      throw new Error(`Module ${def.name} subscribes to ${sub.event.type} without declaring it in subscribesTo`);
-    }
-    w.bus.addSubscription(def.name, sub);
+  const handlers = (instance.handlers ?? {}) as Record<string, Subscription['handle'] | undefined>;
+  for (const [name, event] of Object.entries(def.subscribesTo)) {
+    const handle = handlers[name];
+    if (!handle) throw new Error(`Module ${def.name} declares the subscription ${name} but its setup returned no handler for it`);
+    w.bus.addSubscription(def.name, subscribe(name, event, handle));
+  }
+  for (const name of Object.keys(handlers)) {
+    if (!(name in def.subscribesTo)) throw new Error(`Module ${def.name} handles ${name} without declaring it in subscribesTo`);
   }
   return instance;
+}
+
+/**
+ * Subscriptions of modules hosted elsewhere to events published here: the relay dispatches to
+ * their queues too, and their own process consumes them (the topology made sure the transport
+ * crosses processes when any exist).
+ */
+function routeRemoteSubscriptions(bus: EventBus, hosted: readonly ModuleDefinition[], all: readonly ModuleDefinition[]): void {
+  const published = new Set(hosted.flatMap((m) => m.publishes.map((e) => e.type)));
+  for (const m of all) {
+    if (hosted.includes(m)) continue;
+    for (const [name, event] of Object.entries(m.subscribesTo)) if (published.has(event.type)) bus.addRemoteSubscription(name, event.type);
+  }
 }
 
 function createBus(config: Config, db: Database, transport: Transport, logger: Logger, metrics: Metrics): EventBus {

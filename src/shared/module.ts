@@ -10,6 +10,16 @@ import type { AppEnv } from './http/app-env.ts';
 import type { TokenIssuer } from './auth/tokens.ts';
 import type { Logger } from './logger.ts';
 
+/**
+ * The subscriptions a module declares, by name: `{ 'storefront.count-rating': ReviewPosted }`.
+ * The name is stable (it names the queue and the inbox rows); declaring them in the definition lets
+ * a process that does not host the module still route its events to it.
+ */
+export type Subscriptions = Readonly<Record<string, EventContract>>;
+
+/** One handler per declared subscription, checked by the compiler against the declaration. */
+export type Handlers<E extends Subscriptions> = { readonly [K in keyof E]: Subscription<E[K]>['handle'] };
+
 /** One transaction with an outbox-bound `publish`: how a use case commits its effects and events together. */
 export type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
 
@@ -34,13 +44,14 @@ export interface ModuleContext<S extends SettingsSchema = SettingsSchema> {
   router(): OpenAPIHono<AppEnv>;
 }
 
-export interface ModuleInstance<C extends ApiContract = ApiContract> {
+export interface ModuleInstance<C extends ApiContract = ApiContract, E extends Subscriptions = Subscriptions> {
   api?: ApiImplementation<C>;
   /** Its public routes, mounted at the definition's `mountPath`. */
   routes?: OpenAPIHono<AppEnv>;
   /** Request body limits in bytes for paths under a prefix, where the gateway's default does not fit. */
   bodyLimits?: Record<string, number>;
-  subscriptions?: Subscription[];
+  /** A handler for each subscription its definition declares in `subscribesTo`. */
+  handlers?: Handlers<E>;
   /** Runs after migrations, once every module is set up and the bus is running. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
@@ -48,7 +59,7 @@ export interface ModuleInstance<C extends ApiContract = ApiContract> {
   health?(): Promise<{ ok: boolean; detail?: string }>;
 }
 
-export interface ModuleDefinition<C extends ApiContract = ApiContract, S extends SettingsSchema = SettingsSchema> {
+export interface ModuleDefinition<C extends ApiContract = ApiContract, S extends SettingsSchema = SettingsSchema, E extends Subscriptions = Subscriptions> {
   readonly name: string;
   /**
    * Where its public routes live (`/api/orders`), declared up front so that a process that does
@@ -68,11 +79,18 @@ export interface ModuleDefinition<C extends ApiContract = ApiContract, S extends
   /** Public API contracts of other modules it calls. */
   readonly requires: readonly ApiContract[];
   readonly publishes: readonly EventContract[];
-  /** Event types it subscribes to, declared up front so the kernel can verify the graph before start. */
-  readonly subscribesTo: readonly EventContract[];
-  setup(ctx: ModuleContext<S>): ModuleInstance<C> | Promise<ModuleInstance<C>>;
+  /** Its subscriptions by name, declared up front so the kernel can verify the graph and route events before start. */
+  readonly subscribesTo: E;
+  setup(ctx: ModuleContext<S>): ModuleInstance<C, E> | Promise<ModuleInstance<C, E>>;
 }
 
-export function defineModule<C extends ApiContract, S extends SettingsSchema = z.ZodObject<Record<never, z.ZodType>>>(definition: ModuleDefinition<C, S>): ModuleDefinition<C, S> {
+export function defineModule<
+  C extends ApiContract,
+  S extends SettingsSchema = z.ZodObject<Record<never, z.ZodType>>,
+  E extends Subscriptions = Record<never, EventContract>,
+>(definition: ModuleDefinition<C, S, E>): ModuleDefinition<C, S, E> {
   return definition;
 }
+
+/** The event contracts a module subscribes to, one per subscription. */
+export const subscribedEvents = (m: { subscribesTo: Subscriptions }): EventContract[] => Object.values(m.subscribesTo);

@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import { ConfigError } from './config.ts';
-import type { ModuleDefinition } from './module.ts';
+import { subscribedEvents, type ModuleDefinition } from './module.ts';
 
 /** Which modules this process hosts and where it finds the ones it needs from elsewhere. */
 export interface Topology {
@@ -54,7 +54,7 @@ export function planTopology(modules: readonly ModuleDefinition[], config: Confi
     const publisherOf = new Map<string, string>();
     for (const m of modules) for (const e of m.publishes) publisherOf.set(e.type, m.name);
     for (const m of modules) {
-      for (const e of m.subscribesTo) {
+      for (const e of subscribedEvents(m)) {
         const publisher = publisherOf.get(e.type);
         if (!publisher || hostedNames.has(publisher) === hostedNames.has(m.name)) continue;
         problems.push(

@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from './module.ts';
+import { subscribedEvents, type ModuleDefinition } from './module.ts';
 
 export class ModuleGraphError extends Error {
   override name = 'ModuleGraphError';
@@ -29,7 +29,7 @@ export function verifyModuleGraph(modules: readonly ModuleDefinition[]): void {
     for (const r of m.requires) {
       if (!providers.has(r.module)) problems.push(`module "${m.name}" requires the API of "${r.module}", which no module provides`);
     }
-    for (const e of m.subscribesTo) {
+    for (const e of subscribedEvents(m)) {
       const publisher = published.get(e.type);
       if (!publisher) problems.push(`module "${m.name}" subscribes to ${e.type}, which no module publishes`);
       // A subscriber built against another version of the contract would misread every payload.

@@ -26,8 +26,11 @@ const HappenedV2 = defineEvent('alpha.happened', z.object({ id: z.string(), at: 
 function fakeModule(
   name: string,
   parts: { provides?: ApiContract; requires?: ApiContract[]; publishes?: EventContract[]; subscribesTo?: EventContract[] } = {},
-  setup: (ctx: ModuleContext) => ModuleInstance = vi.fn(() => ({})),
+  setup?: (ctx: ModuleContext) => ModuleInstance,
 ): ModuleDefinition {
+  const subscribesTo = Object.fromEntries((parts.subscribesTo ?? []).map((e) => [`${name}.on-${e.type}`, e]));
+  // By default a handler that does nothing for each declared subscription: the graph is what is under test.
+  setup ??= vi.fn(() => ({ handlers: Object.fromEntries(Object.keys(subscribesTo).map((k) => [k, async () => {}])) }));
   return defineModule({
     name,
     tables: busTables(pgSchema(name)),
@@ -36,7 +39,7 @@ function fakeModule(
     provides: parts.provides,
     requires: parts.requires ?? [],
     publishes: parts.publishes ?? [],
-    subscribesTo: parts.subscribesTo ?? [],
+    subscribesTo,
     setup,
   }) as ModuleDefinition;
 }

@@ -14,7 +14,7 @@ export const catalogModule = defineModule({
   provides: catalogApi,
   requires: [],
   publishes: [ItemChanged],
-  subscribesTo: [],
+  subscribesTo: {},
   setup(ctx) {
     const menu = new Menu(new ItemStore(ctx.db), (work) => ctx.unitOfWork(work), ctx.config.READ_CACHE_TTL_MS);
     return {

@@ -1,4 +1,3 @@
-import { subscribe } from '../../shared/bus/subscription.ts';
 import { defineModule } from '../../shared/module.ts';
 import { OrderPaid } from '../ordering/index.ts';
 import { Tickets } from './application/tickets.ts';
@@ -18,7 +17,7 @@ export const fulfillmentModule = defineModule({
   provides: fulfillmentApi,
   requires: [],
   publishes: [TicketOpened, TicketStarted, TicketReady, TicketHandedOver, TicketRejected, TicketWithdrawn],
-  subscribesTo: [OrderPaid],
+  subscribesTo: { 'fulfillment.open-ticket': OrderPaid },
   setup(ctx) {
     const tickets = new Tickets(new TicketStore(ctx.db), (work) => ctx.unitOfWork(work));
     return {
@@ -26,11 +25,11 @@ export const fulfillmentModule = defineModule({
         withdrawTicket: ({ orderId }) => tickets.withdraw(orderId),
       },
       routes: fulfillmentRoutes(ctx.router(), tickets),
-      subscriptions: [
-        subscribe('fulfillment.open-ticket', OrderPaid, async (paid, { commit }) => {
+      handlers: {
+        'fulfillment.open-ticket': async (paid, { commit }) => {
           await commit((tx, publish) => tickets.open(tx, publish, paid));
-        }),
-      ],
+        },
+      },
     };
   },
 });

@@ -17,7 +17,7 @@ export const identityModule = defineModule({
   provides: identityApi,
   requires: [],
   publishes: [],
-  subscribesTo: [],
+  subscribesTo: {},
   async setup(ctx) {
     if (!ctx.tokens) throw new Error('identity issues tokens but was not given the signing capability');
     const { config } = ctx;

@@ -12,7 +12,7 @@ export const paymentsModule = defineModule({
   provides: paymentsApi,
   requires: [],
   publishes: [WalletCharged, WalletRefunded],
-  subscribesTo: [],
+  subscribesTo: {},
   setup(ctx) {
     const wallets = new Wallets(new WalletEventStore(ctx.db), (work) => ctx.unitOfWork(work), {
       // Conflicts are expected under load; the log shows how contended a wallet is.

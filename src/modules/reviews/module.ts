@@ -1,4 +1,3 @@
-import { subscribe } from '../../shared/bus/subscription.ts';
 import { defineModule } from '../../shared/module.ts';
 import { OrderCompleted } from '../ordering/index.ts';
 import { Reviews } from './application/reviews.ts';
@@ -17,13 +16,13 @@ export const reviewsModule = defineModule({
   tables: schema,
   requires: [],
   publishes: [ReviewPosted],
-  subscribesTo: [OrderCompleted],
+  subscribesTo: { 'reviews.remember-completed-order': OrderCompleted },
   setup(ctx) {
     const reviews = new Reviews(new ReviewStore(ctx.db), (work) => ctx.unitOfWork(work));
     return {
       routes: reviewRoutes(ctx.router(), reviews),
-      subscriptions: [
-        subscribe('reviews.remember-completed-order', OrderCompleted, async (order, { commit }) => {
+      handlers: {
+        'reviews.remember-completed-order': async (order, { commit }) => {
           await commit((tx) =>
             reviews.rememberCompleted(tx, {
               orderId: order.orderId,
@@ -32,8 +31,8 @@ export const reviewsModule = defineModule({
               completedAt: order.completedAt,
             }),
           );
-        }),
-      ],
+        },
+      },
     };
   },
 });

@@ -1,4 +1,3 @@
-import { subscribe } from '../../shared/bus/subscription.ts';
 import { defineModule } from '../../shared/module.ts';
 import { catalogApi, ItemChanged } from '../catalog/index.ts';
 import { OrderPlaced, OrderStatusChanged } from '../ordering/index.ts';
@@ -21,7 +20,12 @@ export const storefrontModule = defineModule({
   settings: storefrontSettings,
   requires: [catalogApi],
   publishes: [],
-  subscribesTo: [ItemChanged, ReviewPosted, OrderPlaced, OrderStatusChanged],
+  subscribesTo: {
+    'storefront.refresh-menu-item': ItemChanged,
+    'storefront.count-rating': ReviewPosted,
+    'storefront.order-placed': OrderPlaced,
+    'storefront.order-status': OrderStatusChanged,
+  },
   setup(ctx) {
     const store = new ViewsStore(ctx.db);
     const menu = new MenuView(store, ctx.api(catalogApi), ctx.logger, ctx.config.READ_CACHE_TTL_MS);
@@ -42,16 +46,16 @@ export const storefrontModule = defineModule({
 
     return {
       routes: storefrontRoutes(ctx.router(), menu, orders),
-      subscriptions: [
-        subscribe('storefront.refresh-menu-item', ItemChanged, async ({ itemId }, { commit }) => menu.refresh(itemId, commit)),
-        subscribe('storefront.count-rating', ReviewPosted, async (review, { commit }) => menu.countRating(review.itemId, review.rating, commit)),
-        subscribe('storefront.order-placed', OrderPlaced, async (order, { commit }) => {
+      handlers: {
+        'storefront.refresh-menu-item': async ({ itemId }, { commit }) => menu.refresh(itemId, commit),
+        'storefront.count-rating': async (review, { commit }) => menu.countRating(review.itemId, review.rating, commit),
+        'storefront.order-placed': async (order, { commit }) => {
           await commit((tx) => orders.placed(tx, order));
-        }),
-        subscribe('storefront.order-status', OrderStatusChanged, async (change, { commit }) => {
+        },
+        'storefront.order-status': async (change, { commit }) => {
           await commit((tx) => orders.statusChanged(tx, change));
-        }),
-      ],
+        },
+      },
       async start() {
         await catchUp();
         timer = setInterval(() => void catchUp(), retryEveryMs);

@@ -65,6 +65,11 @@ export class EventBus {
     this.registry.registerModule(module, db, tables, publishes);
   }
 
+  /** Events of this type published here also go to a subscription hosted in another process. */
+  addRemoteSubscription(subscription: string, eventType: string): void {
+    this.registry.addRemoteSubscription(subscription, eventType);
+  }
+
   addSubscription(module: string, subscription: Subscription): void {
     this.registry.addSubscription(module, subscription);
   }

@@ -39,6 +39,17 @@ export class Registry {
     this.byType.set(subscription.event.type, list);
   }
 
+  /**
+   * A subscription of a module hosted in another process: events published here are dispatched
+   * to it (its queue), but this process never consumes it.
+   */
+  addRemoteSubscription(subscription: string, eventType: string): void {
+    if (this.byName.has(subscription)) throw new Error(`Subscription ${subscription} is hosted here; it cannot also be remote`);
+    const list = this.byType.get(eventType) ?? [];
+    if (!list.includes(subscription)) list.push(subscription);
+    this.byType.set(eventType, list);
+  }
+
   module(name: string): ModuleBus {
     const owner = this.byModule.get(name);
     if (!owner) throw new Error(`Module ${name} is not registered with the bus`);

@@ -9,7 +9,7 @@ import { ViewsStore } from '../db/views-store.ts';
 import * as schema from '../db/schema.ts';
 
 /** storefront's storage alone: catalog gives it an API to require, nothing else runs. */
-const storageOnly = defineModule({ name: 'storefront', tables: schema, requires: [], publishes: [], subscribesTo: [], setup: () => ({}) });
+const storageOnly = defineModule({ name: 'storefront', tables: schema, requires: [], publishes: [], subscribesTo: {}, setup: () => ({}) });
 
 describe('storefront order history', () => {
   let app: TestApp;

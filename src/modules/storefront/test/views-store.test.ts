@@ -8,7 +8,7 @@ import * as schema from '../db/schema.ts';
 import { defineModule } from '../../../shared/module.ts';
 
 /** storefront's storage alone: catalog gives it an API to require, nothing else runs. */
-const storageOnly = defineModule({ name: 'storefront', tables: schema, requires: [], publishes: [], subscribesTo: [], setup: () => ({}) });
+const storageOnly = defineModule({ name: 'storefront', tables: schema, requires: [], publishes: [], subscribesTo: {}, setup: () => ({}) });
 
 describe('storefront storage', () => {
   let app: TestApp;
