@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Problem } from '../../../shared/errors.ts';
-import type { OrderingRefusal } from '../domain/refusals.ts';
+import { refused, type OrderingRefusal } from '../domain/refusals.ts';
 import { orRefuse, problemFor } from '../http/problems.ts';
 
 /** The wire shape of each refusal is public: clients switch on status and `type`. */
@@ -28,5 +28,8 @@ describe("ordering's refusals over HTTP", () => {
     const accepted = { ok: true as const, value: 42 };
     expect(orRefuse(accepted)).toBe(accepted);
     expect(() => orRefuse({ ok: false, refusal: { code: 'order-busy' } })).toThrow(Problem);
+    const busy = refused({ code: 'order-busy' });
+    expect(busy).toEqual({ ok: false, refusal: { code: 'order-busy' } });
+    expect(() => orRefuse(busy)).toThrow('The order keeps changing; try again');
   });
 });
