@@ -1,7 +1,9 @@
 import { uuidv7 } from 'uuidv7';
 import type { ApiClient } from '../../../shared/api.ts';
 import type { Tx } from '../../../shared/db/database.ts';
+import type { Commit } from '../../../shared/bus/subscription.ts';
 import type { Logger } from '../../../shared/logger.ts';
+import type { UnitOfWork } from '../../../shared/module.ts';
 import type { PaymentsApi } from '../../payments/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import type { SagaStore } from '../db/saga-store.ts';
@@ -9,7 +11,6 @@ import type { Order, OrderStatus } from '../domain/order.ts';
 import { FIRST_STEP, mirrorsProgress, nextStep, type RetryPolicy } from '../domain/saga-steps.ts';
 import { SagaRunner } from './saga-runner.ts';
 import { SagaScheduler } from './saga-scheduler.ts';
-import type { UnitOfWork } from './unit-of-work.ts';
 
 export interface SagaOptions {
   retry: RetryPolicy;
@@ -83,7 +84,7 @@ export class OrderSaga {
   }
 
   /** The barista rejected the ticket: the compensation (refund, then CANCELLED out_of_stock) is owed. */
-  async ticketRejected(orderId: string, reason: string, commit: UnitOfWork): Promise<void> {
+  async ticketRejected(orderId: string, reason: string, commit: Commit): Promise<void> {
     const owed = await commit(async (tx) => {
       const saga = await this.sagas.with(tx).lock(orderId);
       const order = await this.orders.with(tx).byId(orderId, true);

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
 import type { ApiClient } from '../../../shared/api.ts';
+import type { UnitOfWork } from '../../../shared/module.ts';
 import type { CatalogApi } from '../../catalog/index.ts';
 import { DuplicateIdempotencyKey, type OrderStore } from '../db/order-store.ts';
 import { placeOrder, type Order, type OrderLine } from '../domain/order.ts';
 import { refused, type Outcome } from '../domain/refusals.ts';
 import { announce } from './announce.ts';
 import type { OrderSaga } from './order-saga.ts';
-import type { UnitOfWork } from './unit-of-work.ts';
 
 export interface OrderRequest {
   items: { itemId: string; quantity: number }[];

@@ -1,13 +1,14 @@
 import type { ApiClient } from '../../../shared/api.ts';
 import type { Tx } from '../../../shared/db/database.ts';
 import type { Logger } from '../../../shared/logger.ts';
+import type { Publish } from '../../../shared/bus/subscription.ts';
+import type { UnitOfWork } from '../../../shared/module.ts';
 import type { PaymentsApi } from '../../payments/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import type { SagaState, SagaStore } from '../db/saga-store.ts';
 import { transition, type Order } from '../domain/order.ts';
 import { needsCharge, nextStep, retryDelay, type RetryPolicy, type SagaEvent } from '../domain/saga-steps.ts';
 import { announce } from './announce.ts';
-import type { Publish, UnitOfWork } from './unit-of-work.ts';
 
 type ChargeOutcome = Awaited<ReturnType<ApiClient<PaymentsApi>['charge']>>['outcome'];
 
