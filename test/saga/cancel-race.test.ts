@@ -1,51 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modules } from '../../src/modules.ts';
-import type { PaymentsApi } from '../../src/modules/payments/index.ts';
-import type { ApiImplementation } from '../../src/shared/api.ts';
 import { eventually } from '../../src/shared/testing/scenario.ts';
-import type { ModuleDefinition } from '../../src/shared/module.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { gatedPayments, withGatedPayments } from './gated-payments.ts';
 import { addItem, charges, customerWith, FAST_SAGA, openCafe, order, orderReaches, refunds, wallet, type Cafe } from './support.ts';
-
-/**
- * payments as deployed, except that a charge can be held at the door: the test decides when the
- * charge reaches the wallet, so it can cancel the order while the charge is in flight.
- */
-function gatedPayments() {
-  const held = new Map<string, () => void>();
-  const waiting = new Set<string>();
-  let holding = false;
-  const real = modules.find((m) => m.name === 'payments')! as ModuleDefinition<PaymentsApi>;
-  const definition: ModuleDefinition<PaymentsApi> = {
-    ...real,
-    async setup(ctx) {
-      const instance = await real.setup(ctx);
-      const api = instance.api as ApiImplementation<PaymentsApi>;
-      return {
-        ...instance,
-        api: {
-          ...api,
-          charge: async (input) => {
-            if (holding) {
-              waiting.add(input.orderId);
-              await new Promise<void>((release) => held.set(input.orderId, release));
-            }
-            return api.charge(input);
-          },
-        },
-      };
-    },
-  };
-  return {
-    definition: definition as unknown as ModuleDefinition,
-    hold: () => (holding = true),
-    isWaiting: (orderId: string) => waiting.has(orderId),
-    release(orderId: string) {
-      holding = false;
-      held.get(orderId)?.();
-    },
-  };
-}
 
 describe('a cancellation racing the charge', () => {
   const payments = gatedPayments();
@@ -53,7 +10,7 @@ describe('a cancellation racing the charge', () => {
   let cafe: Cafe;
   beforeAll(async () => {
     app = await startTestApp({
-      modules: modules.map((m) => (m.name === 'payments' ? payments.definition : m)),
+      modules: withGatedPayments(payments),
       config: FAST_SAGA,
     });
     cafe = await openCafe(app);

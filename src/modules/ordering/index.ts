@@ -9,6 +9,7 @@ import { defineEvent } from '../../shared/bus/contract.ts';
 export const OrderStatus = z.enum(['PENDING', 'PAID', 'PREPARING', 'READY', 'COMPLETED', 'REJECTED', 'CANCELLED']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 export const OrderReason = z.enum(['payment_declined', 'out_of_stock', 'customer_cancelled']);
+export type OrderReason = z.infer<typeof OrderReason>;
 
 export const OrderLine = z.object({
   itemId: z.uuid(),

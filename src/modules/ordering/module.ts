@@ -2,9 +2,10 @@ import { defineModule } from '../../shared/module.ts';
 import { catalogApi } from '../catalog/index.ts';
 import { fulfillmentApi, TicketHandedOver, TicketReady, TicketRejected, TicketStarted } from '../fulfillment/index.ts';
 import { paymentsApi } from '../payments/index.ts';
+import { CancelOrder } from './application/cancel-order.ts';
+import { OrderQueries } from './application/order-queries.ts';
 import { OrderSaga } from './application/order-saga.ts';
-import { Orders } from './application/orders.ts';
-import { SagaScheduler } from './application/saga-scheduler.ts';
+import { PlaceOrder } from './application/place-order.ts';
 import { ticketMirror } from './application/ticket-mirror.ts';
 import { OrderStore } from './db/order-store.ts';
 import { SagaStore } from './db/saga-store.ts';
@@ -29,27 +30,39 @@ export const orderingModule = defineModule({
   setup(ctx) {
     const { config } = ctx;
     const orderStore = new OrderStore(ctx.db);
-    const sagaStore = new SagaStore(ctx.db);
     const unitOfWork = ctx.unitOfWork.bind(ctx);
     const logger = ctx.logger.child({ component: 'saga' });
-    const saga = new OrderSaga(orderStore, sagaStore, unitOfWork, ctx.api(paymentsApi), { baseMs: config.SAGA_RETRY_MS, maxMs: config.SAGA_RETRY_MAX_MS }, logger);
-    const scheduler = new SagaScheduler(sagaStore, saga, { pollMs: config.SAGA_POLL_MS, batchSize: config.SAGA_BATCH_SIZE, leaseSeconds: config.SAGA_LEASE_SECONDS }, logger);
-    const orders = new Orders(orderStore, sagaStore, unitOfWork, ctx.api(catalogApi), ctx.api(fulfillmentApi), scheduler);
+    const saga = new OrderSaga(
+      orderStore,
+      new SagaStore(ctx.db),
+      unitOfWork,
+      ctx.api(paymentsApi),
+      {
+        retry: { baseMs: config.SAGA_RETRY_MS, maxMs: config.SAGA_RETRY_MAX_MS },
+        pollMs: config.SAGA_POLL_MS,
+        batchSize: config.SAGA_BATCH_SIZE,
+        leaseSeconds: config.SAGA_LEASE_SECONDS,
+      },
+      logger,
+    );
+    const queries = new OrderQueries(orderStore);
+    const place = new PlaceOrder(orderStore, saga, unitOfWork, ctx.api(catalogApi));
+    const cancel = new CancelOrder(orderStore, saga, ctx.api(fulfillmentApi));
     return {
       api: {
         getOrder: async ({ orderId }) => {
-          const order = await orders.find(orderId);
+          const order = await queries.find(orderId);
           return order ? { ...order, items: [...order.items] } : null;
         },
       },
-      routes: orderingRoutes(ctx.router(), orders),
-      subscriptions: ticketMirror(orderStore, sagaStore, scheduler, logger),
+      routes: orderingRoutes(ctx.router(), { place, cancel, queries }),
+      subscriptions: ticketMirror(orderStore, saga, logger),
       async start() {
-        scheduler.start();
+        saga.start();
       },
-      stop: () => scheduler.stop(),
+      stop: () => saga.stop(),
       async health() {
-        const { owed, retrying } = await sagaStore.waiting();
+        const { owed, retrying } = await saga.waiting();
         return { ok: true, detail: `saga steps owed: ${owed} (retrying: ${retrying})` };
       },
     };

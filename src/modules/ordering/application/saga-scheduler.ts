@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Logger } from '../../../shared/logger.ts';
 import type { SagaState, SagaStore } from '../db/saga-store.ts';
-import type { OrderSaga } from './order-saga.ts';
+import type { SagaRunner } from './saga-runner.ts';
 
 export interface SchedulerOptions {
   pollMs: number;
@@ -24,7 +24,7 @@ export class SagaScheduler {
 
   constructor(
     private readonly sagas: SagaStore,
-    private readonly saga: OrderSaga,
+    private readonly runner: SagaRunner,
     private readonly options: SchedulerOptions,
     private readonly logger: Logger,
   ) {}
@@ -53,9 +53,9 @@ export class SagaScheduler {
     return this.options.leaseSeconds;
   }
 
-  /** Runs a step the caller claimed itself (see `SagaStore.oweRefundAndClaim`). */
+  /** Runs a step the caller claimed itself (see `SagaStore.claimIfFree`), tracked like the loop's own so `stop` waits for it. */
   async runClaimed(claimed: SagaState): Promise<void> {
-    await this.track(this.saga.run(claimed));
+    await this.track(this.runner.run(claimed));
   }
 
   private async run(): Promise<void> {
@@ -67,8 +67,8 @@ export class SagaScheduler {
           // Charges are settled together (one transaction for the batch); refunds one by one.
           const charges = claimed.filter((s) => s.step === 'charge');
           await Promise.all([
-            this.track(this.saga.chargeAll(charges)),
-            ...claimed.filter((s) => s.step !== 'charge').map((s) => this.track(this.saga.run(s))),
+            this.track(this.runner.chargeAll(charges)),
+            ...claimed.filter((s) => s.step !== 'charge').map((s) => this.track(this.runner.run(s))),
           ]);
           continue;
         }

@@ -2,10 +2,12 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { query, type Executor } from '../../../shared/db/database.ts';
 import { once } from './prepared.ts';
 import type { OrderReason } from '../domain/order.ts';
+import type { SagaStep } from '../domain/saga-steps.ts';
 import { sagas } from './schema.ts';
 
-export type SagaStep = 'charge' | 'refund';
+export type { SagaStep };
 
+/** The saga's row: what is owed (the domain's `SagaPosition`) and the runner's bookkeeping. */
 export interface SagaState {
   orderId: string;
   customerId: string;
@@ -53,8 +55,8 @@ export class SagaStore {
     return new SagaStore(tx);
   }
 
-  async begin(orderId: string, customerId: string): Promise<void> {
-    await once(this.db.insert(sagas).values({ orderId, customerId, step: 'charge', dueAt: sql`now()` }));
+  async begin(orderId: string, customerId: string, step: SagaStep): Promise<void> {
+    await once(this.db.insert(sagas).values({ orderId, customerId, step, dueAt: sql`now()` }));
   }
 
   async lock(orderId: string): Promise<SagaState | undefined> {
@@ -70,38 +72,32 @@ export class SagaStore {
   }
 
   /**
-   * Owes the compensating refund: due now, attempts start over. A step being run right now keeps
-   * its claim, so the refund waits until that runner is done (a charge and a refund of the same
+   * Owes `step` from now on: due at once, attempts start over. A step being run right now keeps
+   * its claim, so the new step waits until that runner is done (a charge and a refund of the same
    * order never run at the same time).
    */
-  async oweRefund(orderId: string, reason: OrderReason | null): Promise<void> {
-    await this.db
-      .update(sagas)
-      .set({ step: 'refund', compensationReason: reason, attempts: 0, dueAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
-      .where(eq(sagas.orderId, orderId));
+  async owe(orderId: string, step: SagaStep, compensationReason: OrderReason | null): Promise<void> {
+    await once(
+      this.db
+        .update(sagas)
+        .set({ step, compensationReason, attempts: 0, dueAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
+        .where(eq(sagas.orderId, orderId)),
+    );
   }
 
   /**
-   * Owes the refund and, unless another runner holds the saga right now, claims it for the caller
-   * in the same statement: the caller then runs the refund itself instead of racing the scheduler
-   * for it. Undefined when someone else holds it (the refund runs after them).
+   * Claims the saga for the caller unless another runner holds it right now. Undefined when
+   * someone else does. Called under the row's lock, right after `owe`, so the scheduler cannot
+   * take the step from under the caller between the two.
    */
-  async oweRefundAndClaim(orderId: string, reason: OrderReason | null, token: string, leaseSeconds: number): Promise<SagaState | undefined> {
+  async claimIfFree(orderId: string, token: string, leaseSeconds: number): Promise<SagaState | undefined> {
     const [row] = await query<RawRow>(
       this.db,
-      // A compensation already owed keeps its reason (the barista's rejection came first).
-      sql`update ${sagas} set compensation_reason = case when step = 'refund' then compensation_reason else ${reason} end,
-            step = 'refund', attempts = 0, due_at = now(), last_error = null, updated_at = now(),
-            claim_token = case when claimed_until is null or claimed_until < now() then ${token}::uuid else claim_token end,
-            claimed_until = case when claimed_until is null or claimed_until < now() then now() + make_interval(secs => ${leaseSeconds}) else claimed_until end
-          where order_id = ${orderId}
+      sql`update ${sagas} set claim_token = ${token}::uuid, claimed_until = now() + make_interval(secs => ${leaseSeconds})
+          where order_id = ${orderId} and (claimed_until is null or claimed_until < now())
           returning order_id, customer_id, step, compensation_reason, charged, attempts, claim_token`,
     );
-    return row && row.claim_token === token ? fromRaw(row) : undefined;
-  }
-
-  async markCharged(orderId: string): Promise<void> {
-    await this.markChargedAll([orderId]);
+    return row ? fromRaw(row) : undefined;
   }
 
   async markChargedAll(orderIds: readonly string[]): Promise<void> {
@@ -157,7 +153,6 @@ export class SagaStore {
     );
     return rows.map(fromRaw);
   }
-
 
   async waiting(): Promise<{ owed: number; retrying: number }> {
     const [row] = await query<{ owed: number | string; retrying: number | string }>(

@@ -4,15 +4,10 @@
  * Pure: no clock (callers pass `at`), no database.
  */
 
-export type OrderStatus = 'PENDING' | 'PAID' | 'PREPARING' | 'READY' | 'COMPLETED' | 'REJECTED' | 'CANCELLED';
-export type OrderReason = 'payment_declined' | 'out_of_stock' | 'customer_cancelled';
+import type { OrderLine, OrderReason, OrderStatus } from '../index.ts';
 
-export interface OrderLine {
-  itemId: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-}
+// The contract's schemas are the single description of these; the domain only names them.
+export type { OrderLine, OrderReason, OrderStatus };
 
 export interface StatusEntry {
   status: OrderStatus;
@@ -77,6 +72,7 @@ export function transition(order: Order, to: OrderStatus, at: string, reason: Or
 }
 
 /** The barista's path, which the order mirrors from the ticket. */
+export type PreparationStep = Extract<OrderStatus, 'PREPARING' | 'READY' | 'COMPLETED'>;
 const PREPARATION: readonly OrderStatus[] = ['PAID', 'PREPARING', 'READY', 'COMPLETED'];
 
 /**
@@ -84,7 +80,7 @@ const PREPARATION: readonly OrderStatus[] = ['PAID', 'PREPARING', 'READY', 'COMP
  * between. Ticket events may arrive out of order (ready before started): the order still passes
  * PREPARING on its way to READY, and a late, older event changes nothing.
  */
-export function advanceTo(order: Order, target: 'PREPARING' | 'READY' | 'COMPLETED', at: string): { order: Order; passed: OrderStatus[] } {
+export function advanceTo(order: Order, target: PreparationStep, at: string): { order: Order; passed: OrderStatus[] } {
   const from = PREPARATION.indexOf(order.status);
   const to = PREPARATION.indexOf(target);
   if (from < 0 || from >= to) return { order, passed: [] };
@@ -99,11 +95,12 @@ export function advanceTo(order: Order, target: 'PREPARING' | 'READY' | 'COMPLET
   return { order: current, passed };
 }
 
+/** Why the customer may no longer cancel: the order is over, or the barista is at it. */
+export type NotCancellable = { reason: 'already-settled'; status: OrderStatus } | { reason: 'preparation-started' };
+
 /** Whether the customer may still ask to cancel; the ticket (if any) has the final word. */
-export function customerMayCancel(order: Order): { ok: true } | { ok: false; refusal: string } {
+export function customerMayCancel(order: Order): { ok: true } | { ok: false; refusal: NotCancellable } {
   if (order.status === 'PENDING' || order.status === 'PAID') return { ok: true };
-  if (order.status === 'CANCELLED' || order.status === 'REJECTED' || order.status === 'COMPLETED') {
-    return { ok: false, refusal: `The order is already ${order.status}` };
-  }
-  return { ok: false, refusal: 'Preparation has started; the order can no longer be cancelled' };
+  if (TERMINAL.includes(order.status)) return { ok: false, refusal: { reason: 'already-settled', status: order.status } };
+  return { ok: false, refusal: { reason: 'preparation-started' } };
 }

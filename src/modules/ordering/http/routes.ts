@@ -1,9 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../shared/http/app-env.ts';
 import { principalOf, requireRole, requireUser } from '../../../shared/http/auth.ts';
-import type { Orders } from '../application/orders.ts';
+import type { CancelOrder } from '../application/cancel-order.ts';
+import type { OrderQueries } from '../application/order-queries.ts';
+import type { PlaceOrder } from '../application/place-order.ts';
 import type { Order } from '../domain/order.ts';
 import { OrderLine, OrderReason, OrderStatus } from '../index.ts';
+import { orRefuse } from './problems.ts';
 
 /** Bounds keep one request from becoming a denial of service (or an integer overflow). */
 export const MAX_LINES = 20;
@@ -57,7 +60,13 @@ function view(order: Order): z.infer<typeof OrderView> {
   };
 }
 
-export function orderingRoutes(router: OpenAPIHono<AppEnv>, orders: Orders): OpenAPIHono<AppEnv> {
+export interface OrderingUseCases {
+  place: PlaceOrder;
+  cancel: CancelOrder;
+  queries: OrderQueries;
+}
+
+export function orderingRoutes(router: OpenAPIHono<AppEnv>, orders: OrderingUseCases): OpenAPIHono<AppEnv> {
   router.openapi(
     createRoute({
       method: 'post',
@@ -71,7 +80,7 @@ export function orderingRoutes(router: OpenAPIHono<AppEnv>, orders: Orders): Ope
     }),
     async (c) => {
       const key = c.req.valid('header')['idempotency-key'];
-      const { order, replayed } = await orders.place(principalOf(c).id, c.req.valid('json'), key);
+      const { order, replayed } = orRefuse(await orders.place.run(principalOf(c).id, c.req.valid('json'), key));
       // A replay answers exactly what the first request was answered.
       const answer = { id: order.id, status: 'PENDING' as const, totalCents: order.totalCents, items: [...order.items] };
       return c.json(answer, 202, replayed ? { 'idempotent-replayed': 'true' } : {});
@@ -87,7 +96,7 @@ export function orderingRoutes(router: OpenAPIHono<AppEnv>, orders: Orders): Ope
       middleware: [requireUser()] as const,
       responses: { 200: json(z.array(OrderView), 'Orders'), 401: problem },
     }),
-    async (c) => c.json((await orders.mine(principalOf(c).id)).map(view), 200),
+    async (c) => c.json((await orders.queries.mine(principalOf(c).id)).map(view), 200),
   );
   router.openapi(
     createRoute({
@@ -100,7 +109,7 @@ export function orderingRoutes(router: OpenAPIHono<AppEnv>, orders: Orders): Ope
       request: { params: OrderId },
       responses: { 200: json(OrderView, 'Order'), 400: problem, 401: problem, 403: problem, 404: problem },
     }),
-    async (c) => c.json(view(await orders.get(c.req.valid('param').id, principalOf(c))), 200),
+    async (c) => c.json(view(orRefuse(await orders.queries.get(c.req.valid('param').id, principalOf(c))).order), 200),
   );
   router.openapi(
     createRoute({
@@ -115,7 +124,7 @@ export function orderingRoutes(router: OpenAPIHono<AppEnv>, orders: Orders): Ope
       responses: { 200: json(OrderView, 'Cancelled'), 202: json(OrderView, 'Cancellation accepted, refund pending'), 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
     }),
     async (c) => {
-      const { order, settled } = await orders.cancel(c.req.valid('param').id, principalOf(c));
+      const { order, settled } = orRefuse(await orders.cancel.run(c.req.valid('param').id, principalOf(c)));
       return c.json(view(order), settled ? 200 : 202);
     },
   );

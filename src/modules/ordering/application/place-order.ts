@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { uuidv7 } from 'uuidv7';
+import type { ApiClient } from '../../../shared/api.ts';
+import type { UnitOfWork } from '../../../shared/module.ts';
+import type { CatalogApi } from '../../catalog/index.ts';
+import { DuplicateIdempotencyKey, type OrderStore } from '../db/order-store.ts';
+import { placeOrder, type Order, type OrderLine } from '../domain/order.ts';
+import { refused, type Outcome } from '../domain/refusals.ts';
+import { announce } from './announce.ts';
+import type { OrderSaga } from './order-saga.ts';
+
+export interface OrderRequest {
+  items: { itemId: string; quantity: number }[];
+}
+
+export interface Placed {
+  order: Order;
+  /** True when an earlier request with the same Idempotency-Key created it. */
+  replayed: boolean;
+}
+
+/**
+ * The customer places an order: priced through catalog, stored PENDING with its saga (owing a
+ * charge) and the events in one transaction; then the saga is told, so the customer gets 202 at
+ * once and the charge happens behind it ("payment being confirmed").
+ */
+export class PlaceOrder {
+  constructor(
+    private readonly orders: OrderStore,
+    private readonly saga: OrderSaga,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly catalog: ApiClient<CatalogApi>,
+  ) {}
+
+  async run(customerId: string, request: OrderRequest, idempotencyKey?: string): Promise<Outcome<Placed>> {
+    const requestHash = idempotencyKey ? hashRequest(request) : undefined;
+    if (idempotencyKey) {
+      const earlier = await this.replay(customerId, idempotencyKey, requestHash!);
+      if (earlier) return earlier;
+    }
+    const priced = await this.price(request);
+    if (!priced.ok) return priced;
+    const order = placeOrder({ id: uuidv7(), customerId, items: priced.lines, at: new Date().toISOString() });
+    try {
+      await this.unitOfWork(async (tx, publish) => {
+        // Sent together: Postgres gets both statements in one round trip (they are pipelined on
+        // the transaction's connection). If the order insert fails, so does the saga's, in the
+        // same aborted transaction; the order's error is the one that tells what happened.
+        const [placed, begun] = await Promise.allSettled([
+          this.orders.with(tx).insert(order, idempotencyKey ? { key: idempotencyKey, requestHash: requestHash! } : undefined),
+          this.saga.begin(tx, order),
+        ]);
+        if (placed.status === 'rejected') throw placed.reason;
+        if (begun.status === 'rejected') throw begun.reason;
+        await announce(publish, order, ['PENDING']);
+      });
+    } catch (err) {
+      // Two requests with the same key raced; the one that lost answers with the winner's order.
+      if (err instanceof DuplicateIdempotencyKey) {
+        const earlier = await this.replay(customerId, idempotencyKey!, requestHash!);
+        if (earlier) return earlier;
+      }
+      throw err;
+    }
+    this.saga.placed();
+    return { ok: true, order, replayed: false };
+  }
+
+  private async replay(customerId: string, key: string, requestHash: string): Promise<Outcome<Placed> | undefined> {
+    const earlier = await this.orders.byIdempotencyKey(customerId, key);
+    if (!earlier) return undefined;
+    if (earlier.requestHash !== requestHash) return refused({ code: 'idempotency-key-reused' });
+    return { ok: true, order: earlier.order, replayed: true };
+  }
+
+  private async price(request: OrderRequest): Promise<Outcome<{ lines: OrderLine[] }>> {
+    const ids = [...new Set(request.items.map((l) => l.itemId))];
+    const known = new Map((await this.catalog.getItems({ ids })).map((i) => [i.id, i]));
+    const lines: OrderLine[] = [];
+    for (const line of request.items) {
+      const item = known.get(line.itemId);
+      if (!item) return refused({ code: 'item-not-found', itemId: line.itemId });
+      if (!item.available) return refused({ code: 'item-unavailable', name: item.name });
+      lines.push({ itemId: item.id, name: item.name, quantity: line.quantity, unitPriceCents: item.priceCents });
+    }
+    return { ok: true, lines };
+  }
+}
+
+/** The same items in the same order hash the same; anything else is another request. */
+function hashRequest(request: OrderRequest): string {
+  const canonical = JSON.stringify(request.items.map((l) => [l.itemId.toLowerCase(), l.quantity]));
+  return createHash('sha256').update(canonical).digest('hex');
+}
