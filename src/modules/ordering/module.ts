@@ -1,12 +1,12 @@
 import { defineModule } from '../../shared/module.ts';
 import { catalogApi } from '../catalog/index.ts';
-import { fulfillmentApi, TicketHandedOver, TicketReady, TicketRejected, TicketStarted } from '../fulfillment/index.ts';
+import { fulfillmentApi } from '../fulfillment/index.ts';
 import { paymentsApi } from '../payments/index.ts';
 import { CancelOrder } from './application/cancel-order.ts';
 import { OrderQueries } from './application/order-queries.ts';
 import { OrderSaga } from './application/order-saga.ts';
 import { PlaceOrder } from './application/place-order.ts';
-import { ticketMirror } from './application/ticket-mirror.ts';
+import { ticketEvents, ticketMirror } from './application/ticket-mirror.ts';
 import { OrderStore } from './db/order-store.ts';
 import { SagaStore } from './db/saga-store.ts';
 import * as schema from './db/schema.ts';
@@ -26,7 +26,7 @@ export const orderingModule = defineModule({
   provides: orderingApi,
   requires: [catalogApi, paymentsApi, fulfillmentApi],
   publishes: [OrderPlaced, OrderStatusChanged, OrderPaid, OrderCompleted, OrderCancelled, OrderRejected],
-  subscribesTo: [TicketStarted, TicketReady, TicketHandedOver, TicketRejected],
+  subscribesTo: ticketEvents,
   setup(ctx) {
     const { config } = ctx;
     const orderStore = new OrderStore(ctx.db);
@@ -56,7 +56,7 @@ export const orderingModule = defineModule({
         },
       },
       routes: orderingRoutes(ctx.router(), { place, cancel, queries }),
-      subscriptions: ticketMirror(orderStore, saga, logger),
+      handlers: ticketMirror(orderStore, saga, logger),
       async start() {
         saga.start();
       },

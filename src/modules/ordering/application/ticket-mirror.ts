@@ -1,4 +1,4 @@
-import { subscribe, type Subscription } from '../../../shared/bus/subscription.ts';
+import type { Subscription } from '../../../shared/bus/subscription.ts';
 import type { Logger } from '../../../shared/logger.ts';
 import { TicketHandedOver, TicketReady, TicketRejected, TicketStarted } from '../../fulfillment/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
@@ -6,14 +6,25 @@ import { advanceTo, type PreparationStep } from '../domain/order.ts';
 import { announce } from './announce.ts';
 import type { OrderSaga } from './order-saga.ts';
 
+/** ordering's subscriptions to the barista's steps, by their stable names. */
+export const ticketEvents = {
+  'ordering.mirror-ticket-started': TicketStarted,
+  'ordering.mirror-ticket-ready': TicketReady,
+  'ordering.mirror-ticket-handed-over': TicketHandedOver,
+  'ordering.compensate-rejected-ticket': TicketRejected,
+} as const;
+
+type Handle<E extends (typeof ticketEvents)[keyof typeof ticketEvents]> = Subscription<E>['handle'];
+
 /**
  * ordering listens to the barista: each ticket event is mirrored onto the order, and a rejected
  * ticket is the saga's to compensate. Every handler writes in its inbox transaction, so a
  * redelivered event changes nothing.
  */
-export function ticketMirror(orders: OrderStore, saga: OrderSaga, logger: Logger): Subscription[] {
-  const progress = (name: string, event: typeof TicketStarted, target: PreparationStep) =>
-    subscribe(`ordering.${name}`, event, async ({ orderId }, { commit }) => {
+export function ticketMirror(orders: OrderStore, saga: OrderSaga, logger: Logger) {
+  const progress =
+    (target: PreparationStep): Handle<typeof TicketStarted> =>
+    async ({ orderId }, { commit }) => {
       await commit(async (tx, publish) => {
         const mirrored = await saga.mirrorsProgress(tx, orderId);
         const order = await orders.with(tx).byId(orderId, true);
@@ -24,12 +35,13 @@ export function ticketMirror(orders: OrderStore, saga: OrderSaga, logger: Logger
         await orders.with(tx).save(next);
         await announce(publish, next, passed);
       });
-    });
+    };
+  const compensate: Handle<typeof TicketRejected> = ({ orderId, reason }, { commit }) => saga.ticketRejected(orderId, reason, commit);
 
-  return [
-    progress('mirror-ticket-started', TicketStarted, 'PREPARING'),
-    progress('mirror-ticket-ready', TicketReady, 'READY'),
-    progress('mirror-ticket-handed-over', TicketHandedOver, 'COMPLETED'),
-    subscribe('ordering.compensate-rejected-ticket', TicketRejected, ({ orderId, reason }, { commit }) => saga.ticketRejected(orderId, reason, commit)),
-  ];
+  return {
+    'ordering.mirror-ticket-started': progress('PREPARING'),
+    'ordering.mirror-ticket-ready': progress('READY'),
+    'ordering.mirror-ticket-handed-over': progress('COMPLETED'),
+    'ordering.compensate-rejected-ticket': compensate,
+  };
 }
