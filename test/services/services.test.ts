@@ -71,7 +71,7 @@ describe.skipIf(!ready)('the café as services', () => {
     await reaches(token, id, 'COMPLETED');
     const w = await walletOf(token);
     expect(w.balanceCents).toBe(300);
-    expect(w.history.filter((h) => h.type === 'charge' && h.orderId === id)).toHaveLength(1);
+    expect(w.history.filter((h) => h.type === 'charged' && h.orderId === id)).toHaveLength(1);
   });
 
   it('declines an order the wallet cannot pay', async () => {
@@ -121,7 +121,7 @@ describe.skipIf(!ready)('the café as services', () => {
     for (const id of waiting) await reaches(token, id, 'PAID', 30_000);
     const w = await walletOf(token);
     expect(w.balanceCents).toBe(2000 - 2 * 700);
-    for (const id of waiting) expect(w.history.filter((h) => h.type === 'charge' && h.orderId === id)).toHaveLength(1);
+    for (const id of waiting) expect(w.history.filter((h) => h.type === 'charged' && h.orderId === id)).toHaveLength(1);
   });
 
   it('balances over two payments instances and keeps going when one dies', async () => {

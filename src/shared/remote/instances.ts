@@ -68,10 +68,14 @@ export class InstancePool {
     this.timers = [];
   }
 
-  /** The next healthy instance, round-robin; when none is known healthy, any instance (the call decides). */
-  pick(): string | undefined {
-    const healthy = this.instances.filter((i) => i.healthy);
-    const from = healthy.length > 0 ? healthy : this.instances;
+  /**
+   * The next healthy instance, round-robin, other than those already tried for this request; when
+   * none is known healthy, any untried instance (the call decides).
+   */
+  pick(except: ReadonlySet<string> = new Set()): string | undefined {
+    const untried = this.instances.filter((i) => !except.has(i.base));
+    const healthy = untried.filter((i) => i.healthy);
+    const from = healthy.length > 0 ? healthy : untried;
     if (from.length === 0) return undefined;
     const chosen = from[this.next++ % from.length]!;
     return chosen.base;

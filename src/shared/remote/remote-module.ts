@@ -95,21 +95,16 @@ export class RemoteModule {
   async forward(request: Request, headers: Headers): Promise<Response> {
     // The timeout covers the wait for the answer's head; the body then streams on its own time
     // (a policy's signal would be aborted as soon as the policy returns, cutting the body off).
+    // The request body is read first (the gateway's body limit bounds it), so a refused
+    // connection can be retried on another instance without losing it.
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    const url = new URL(request.url);
     return this.breaker.execute(async () => {
-      const base = this.pool.pick();
-      if (!base) throw new TransientRemoteError(`no instance of ${this.module} is known`);
-      const url = new URL(request.url);
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(new TaskCancelledError(`${this.module} did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-      const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, signal: abort.signal, redirect: 'manual' };
-      if (request.body) Object.assign(init, { body: request.body, duplex: 'half' });
       let res: Response;
       try {
-        res = await fetch(`${base}${url.pathname}${url.search}`, init);
-      } catch (err) {
-        if (abort.signal.aborted) throw new TaskCancelledError(`${this.module} did not answer within ${this.timeoutMs} ms`);
-        this.pool.markDown(base);
-        throw new TransientRemoteError(`${this.module} did not answer: ${(err as Error).message}`);
+        res = await this.onAnInstance((base) => fetch(`${base}${url.pathname}${url.search}`, { method: request.method, headers, body, signal: abort.signal, redirect: 'manual' }), abort.signal);
       } finally {
         clearTimeout(timer);
       }
@@ -119,6 +114,27 @@ export class RemoteModule {
       }
       return res;
     });
+  }
+
+  /**
+   * Runs one request on an instance. A refused connection means the request was never taken:
+   * that instance leaves the rotation and the next one gets the same request, whatever the
+   * method's idempotency, until every known instance was tried.
+   */
+  private async onAnInstance(send: (base: string) => Promise<Response>, signal: AbortSignal): Promise<Response> {
+    const tried = new Set<string>();
+    for (;;) {
+      const base = this.pool.pick(tried);
+      if (!base) throw new TransientRemoteError(tried.size === 0 ? `no instance of ${this.module} is known` : `no instance of ${this.module} answered (${[...tried].join(', ')})`);
+      tried.add(base);
+      try {
+        return await send(base);
+      } catch (err) {
+        if (signal.aborted) throw new TaskCancelledError(`${this.module} did not answer in time`);
+        this.pool.markDown(base);
+        if (!neverReached(err)) throw new TransientRemoteError(`${this.module} did not answer: ${(err as Error).message}`);
+      }
+    }
   }
 
   private async call(name: string, method: MethodContract, input: unknown): Promise<unknown> {
@@ -152,8 +168,6 @@ export class RemoteModule {
   private attempt(name: string, method: MethodContract, body: string): Promise<unknown> {
     const policy = method.idempotent ? this.retried : this.once;
     return policy.execute(async ({ signal }) => {
-      const base = this.pool.pick();
-      if (!base) throw new TransientRemoteError(`no instance of ${this.module} is known`);
       const context = currentContext();
       const headers: Record<string, string> = {
         'content-type': 'application/json',
@@ -162,13 +176,7 @@ export class RemoteModule {
       if (context?.requestId) headers['x-request-id'] = context.requestId;
       if (context?.correlationId) headers['x-correlation-id'] = context.correlationId;
       if (context?.traceparent) headers['traceparent'] = context.traceparent;
-      let res: Response;
-      try {
-        res = await fetch(`${base}${INTERNAL_PREFIX}/${this.module}/${name}`, { method: 'POST', headers, body, signal });
-      } catch (err) {
-        if (!signal.aborted) this.pool.markDown(base);
-        throw new TransientRemoteError(`${this.module}.${name} did not answer: ${(err as Error).message}`);
-      }
+      const res = await this.onAnInstance((base) => fetch(`${base}${INTERNAL_PREFIX}/${this.module}/${name}`, { method: 'POST', headers, body, signal }), signal);
       const text = await res.text();
       if (res.status === 200) return text === '' ? undefined : JSON.parse(text);
       const problem = safeJson(text) as { type?: string; errors?: { field?: string; message?: string }[] } | undefined;
@@ -181,6 +189,11 @@ export class RemoteModule {
       throw new RemoteRefusedError(`${this.module}.${name} refused the call with ${res.status}`);
     });
   }
+}
+
+function neverReached(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 
 class RemoteRefusedError extends Error {
