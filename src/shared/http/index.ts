@@ -3,5 +3,6 @@
  * and the problems that refusals become. Only adapters use these: refusals are data inside a module.
  */
 export type { AppEnv } from './app-env.ts';
+export { safeText } from './text.ts';
 export { principalOf, requireRole, requireUser } from './auth.ts';
 export { Problem, conflict, forbidden, notFound, unauthorized, unavailable, unprocessable } from '../errors.ts';
