@@ -23,7 +23,7 @@ const ItemPatch = z
   })
   .refine((p) => Object.keys(p).some((k) => k !== 'version'), { message: 'Give at least one of name, priceCents, available, description' })
   // The refinement as a schema rule: at least one property besides version.
-  .openapi('CatalogItemPatch', { minProperties: 1, not: { required: ['version'], maxProperties: 1 } });
+  .openapi('CatalogItemPatch', { minProperties: 1, not: { type: 'object', properties: { version: {} }, required: ['version'], maxProperties: 1 } });
 const IfMatch = z.object({
   'if-match': z
     .string()
