@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { catalogApi } from '../../src/modules/catalog/index.ts';
-import { Wallets } from '../../src/modules/payments/application/wallets.ts';
-import { ConcurrencyConflict, type WalletEventStore } from '../../src/modules/payments/db/wallet-event-store.ts';
-import { paymentsRoutes } from '../../src/modules/payments/http/routes.ts';
 import { paymentsApi } from '../../src/modules/payments/index.ts';
-import type { TokenVerifier } from '../../src/shared/auth/tokens.ts';
 import { Problem } from '../../src/shared/errors.ts';
-import { createGateway } from '../../src/shared/http/gateway.ts';
-import { createRouter } from '../../src/shared/http/router.ts';
-import type { Kernel } from '../../src/shared/kernel.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { createMetrics } from '../../src/shared/metrics.ts';
-import { httpClient, startTestApp, type TestApp } from '../support/test-app.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Plain data: what survives JSON unchanged, with no class behind any object in it. */
 function expectPlain(value: unknown): void {
@@ -67,27 +58,5 @@ describe('refusals cross public APIs as data, never as HTTP problems (design rul
     expectPlain(await catalog.listItems({}));
     await thrownBy(catalog.getItem({ id: 'not-an-id' }));
     await thrownBy(catalog.getItems({ ids: Array.from({ length: 501 }, () => uuidv7()) }));
-  });
-});
-
-describe('payments maps its own errors to problems at the HTTP edge only', () => {
-  // A wallet whose every append loses the race: the command gives up as "busy".
-  const store = {
-    with: () => store,
-    load: async () => [],
-    append: async (streamId: string, expected: number) => {
-      throw new ConcurrencyConflict(streamId, expected);
-    },
-  } as unknown as WalletEventStore;
-  const busy = new Wallets(store, (work) => work({} as never, async () => ({}) as never), { policy: { maxAttempts: 2, maxJitterMs: 1 } });
-
-  it('the application layer throws WalletBusy; the route answers the same 503 with Retry-After as before', async () => {
-    await thrownBy(busy.deposit(uuidv7(), 100));
-    const verifier = { verify: async () => ({ id: uuidv7(), email: 'c@cafe.test', role: 'customer' }) } as unknown as TokenVerifier;
-    const app = createGateway({ logger: createLogger('silent'), metrics: createMetrics(), verifier, readiness: [], routes: { '/api/payments': paymentsRoutes(createRouter(), busy) } });
-    const res = await httpClient({ app } as Kernel).post('/api/payments/wallet/deposits', { amountCents: 100 }, 'any-token');
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('1');
-    expect(res.body).toMatchObject({ type: 'https://cafe.example/problems/unavailable', status: 503 });
   });
 });
