@@ -35,8 +35,11 @@ export interface Http {
   fetch: typeof fetch;
 }
 
-/** Bull Board is an operator UI served beside the API, not part of its document. */
-const UNDOCUMENTED = ['/admin/queues'];
+/**
+ * Served beside the public API, not part of its document: Bull Board (an operator UI) and the
+ * service-to-service surface of remote modules (internal calls and the service key document).
+ */
+const UNDOCUMENTED = ['/admin/queues', '/internal', '/.well-known/service-jwks.json'];
 
 /** Test settings: in memory, fast hashing, short retries. The environment picks database and transport. */
 export function testConfig(overrides: ConfigOverrides = {}): Config {
