@@ -51,7 +51,8 @@ describe('the response contract hook of the test http client', () => {
     expect((await http.raw('/api/test/brews', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status).toBe(415);
     expect((await http.get('/api/test/nowhere')).status).toBe(404);
     expect((await http.get('/health/live')).status).toBe(200);
-    expect((await http.get('/metrics')).status).toBe(200);
+    // Operator-only: the refusal is declared as well.
+    expect((await http.get('/metrics')).status).toBe(401);
   });
 
   it('fails on a status the operation does not declare', async () => {
