@@ -107,10 +107,8 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       verifier,
       readiness: [...readinessChecks(db, bus, metrics, instances, options.readiness ?? []), ...remote.readiness()],
       routes: { ...routes, '/api/admin': adminRoutes(bus, options.operatorRole) },
-      extra: (a) => {
-        a.get('/.well-known/jwks.json', (c) => c.json(tokens.jwks(), 200, { 'cache-control': 'public, max-age=300' }));
-        remote.mount(a);
-      },
+      jwks: () => tokens.jwks(),
+      extra: (a) => remote.mount(a),
       operatorRole: options.operatorRole,
       bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
       bodyLimits,

@@ -41,7 +41,8 @@ export interface ProbeApp {
 export async function bootProbeApp(config: Partial<Config>, instance: string): Promise<ProbeApp> {
   const probe = createProbeModule(instance);
   const kernel = await createKernel({ config: testConfig(config), modules: [identityModule, probe.module], migrationsRoot: MIGRATIONS_ROOT, operatorRole: OPERATOR_ROLE });
-  return { kernel, http: httpClient(kernel), control: probe.control, stop: () => kernel.stop() };
+  // The probe's routes are a test fixture, outside the document.
+  return { kernel, http: httpClient(kernel, { undocumented: ['/api/probe'] }), control: probe.control, stop: () => kernel.stop() };
 }
 
 export async function ping(http: Http, body: Record<string, unknown>): Promise<string[]> {

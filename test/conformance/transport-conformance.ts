@@ -31,7 +31,7 @@ export function describeTransportConformance(name: string, configOverrides: Part
     beforeAll(async () => {
       const probe = createProbeModule(`${name}-main`);
       control = probe.control;
-      app = await startTestApp({ modules: [identityModule, probe.module], config: forApp('main') });
+      app = await startTestApp({ modules: [identityModule, probe.module], config: forApp('main'), undocumented: ['/api/probe'] });
       expect(app.kernel.bus.transport.name).toBe(configOverrides.EVENT_TRANSPORT ?? 'inprocess');
     });
     afterAll(async () => {

@@ -5,6 +5,7 @@ import { createKernel } from '../../src/shared/kernel.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import type { ModuleDefinition } from '../../src/shared/module.ts';
 import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
+import { ResponseContract } from './contract.ts';
 import { freshDatabase } from './database.ts';
 
 export const ADMIN = { email: 'admin@cafe.test', password: 'admin-password' };
@@ -30,7 +31,15 @@ export interface Http {
   post<T = any>(path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<HttpResponse<T>>;
   patch<T = any>(path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<HttpResponse<T>>;
   raw(path: string, init: RequestInit): Promise<HttpResponse>;
+  /** A fetch into the app for generated clients; its answers pass the same contract check. */
+  fetch: typeof fetch;
 }
+
+/**
+ * Served beside the public API, not part of its document: Bull Board (an operator UI) and the
+ * service-to-service surface of remote modules (internal calls and the service key document).
+ */
+const UNDOCUMENTED = ['/admin/queues', '/internal', '/.well-known/service-jwks.json'];
 
 /** Test settings: in memory, fast hashing, short retries. The environment picks database and transport. */
 export function testConfig(overrides: ConfigOverrides = {}): Config {
@@ -61,7 +70,15 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
 }
 
 /** Boots the whole application (or a given module list) on a database of its own. */
-export async function startTestApp(options: { config?: ConfigOverrides; modules?: readonly ModuleDefinition[]; logger?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: {
+    config?: ConfigOverrides;
+    modules?: readonly ModuleDefinition[];
+    logger?: Logger;
+    /** Path prefixes of fixture routes outside the document. */
+    undocumented?: readonly string[];
+  } = {},
+): Promise<TestApp> {
   const db = await freshDatabase();
   const config = testConfig({ ...(db.url ? { DATABASE_URL: db.url } : {}), ...options.config });
   let kernel: Kernel;
@@ -73,7 +90,7 @@ export async function startTestApp(options: { config?: ConfigOverrides; modules?
     await db.drop();
     throw err;
   }
-  const http = httpClient(kernel);
+  const http = httpClient(kernel, { undocumented: options.undocumented });
   let admin: string | undefined;
   const app: TestApp = {
     kernel,
@@ -104,10 +121,26 @@ async function login(http: Http, email: string, password: string): Promise<strin
   return res.body.accessToken;
 }
 
-export function httpClient(kernel: Kernel): Http {
-  const raw = async (path: string, init: RequestInit): Promise<HttpResponse> => {
-    const res = await kernel.app.request(path, init);
+/**
+ * The test suites' one door into an app. Every answer is checked against the OpenAPI document the
+ * app serves before a test sees it: a route that answers what its document does not declare fails
+ * whichever test called it. `undocumented` names extra path prefixes that are outside the document on purpose.
+ */
+export function httpClient(kernel: Kernel, options: { undocumented?: readonly string[] } = {}): Http {
+  let contract: Promise<ResponseContract> | undefined;
+  const contractOf = () =>
+    (contract ??= Promise.resolve(kernel.app.request('/openapi.json'))
+      .then((r) => r.json())
+      .then((doc: Record<string, unknown>) => new ResponseContract(doc, [...UNDOCUMENTED, ...(options.undocumented ?? [])])));
+  const checked = async (input: string | URL | Request, init?: RequestInit): Promise<{ res: Response; text: string }> => {
+    const request = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost'), init);
+    const res = await kernel.app.request(request);
     const text = await res.text();
+    (await contractOf()).assert(request.method, request.url, { status: res.status, headers: res.headers, text });
+    return { res, text };
+  };
+  const raw = async (path: string, init: RequestInit): Promise<HttpResponse> => {
+    const { res, text } = await checked(path, init);
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -127,5 +160,9 @@ export function httpClient(kernel: Kernel): Http {
     post: send('POST'),
     patch: send('PATCH'),
     raw,
+    fetch: async (input, init) => {
+      const { res, text } = await checked(input, init);
+      return new Response(res.status === 204 || res.status === 304 || init?.method === 'HEAD' ? null : text, { status: res.status, headers: res.headers });
+    },
   };
 }

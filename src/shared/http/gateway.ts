@@ -16,6 +16,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { AppEnv } from './app-env.ts';
 import { authenticate } from './auth.ts';
+import { describeDocument, gatewayRoutes, methodsAllowed } from './openapi-document.ts';
 import { problemResponse, validationProblem } from './problem.ts';
 
 export interface ReadinessCheck {
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   verifier: TokenVerifier;
   readiness: ReadinessCheck[];
   routes: Record<string, OpenAPIHono<AppEnv>>;
+  /** The public keys that verify access tokens, served as /.well-known/jwks.json. */
+  jwks?: () => { keys: object[] };
   /** Routes outside the OpenAPI document (well-known files, admin tools). */
   extra?: (app: OpenAPIHono<AppEnv>) => void;
   /** The role that may read metrics and detailed readiness. */
@@ -99,8 +102,9 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
   if (options.confirmPrincipal) app.use('/api/*', confirmedPrincipal(options.confirmPrincipal));
 
   const operations = operationsAccess(options);
-  app.get('/health/live', (c) => c.json({ status: 'ok' }));
-  app.get('/health/ready', async (c) => {
+  const health = gatewayRoutes();
+  app.openapi(health.live, (c) => c.json({ status: 'ok' as const }, 200));
+  app.openapi(health.ready, async (c) => {
     const results = await Promise.all(
       options.readiness.map(async (r) => {
         try {
@@ -110,29 +114,25 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
         }
       }),
     );
-    const checks = Object.fromEntries(results.map(([name, res]) => [name, { status: res.ok ? 'up' : 'down', ...(res.detail ? { detail: res.detail } : {}) }]));
+    const checks = Object.fromEntries(results.map(([name, res]) => [name, { status: res.ok ? ('up' as const) : ('down' as const), ...(res.detail ? { detail: res.detail } : {}) }]));
     const ok = results.every(([, r]) => r.ok);
+    const status = ok ? ('ready' as const) : ('unavailable' as const);
     // Dependency names and their errors help an attacker as much as an operator: details only for operators.
-    if (!(await operations.allows(c))) return c.json({ status: ok ? 'ready' : 'unavailable' }, ok ? 200 : 503);
-    return c.json({ status: ok ? 'ready' : 'unavailable', checks }, ok ? 200 : 503);
+    const body = (await operations.allows(c)) ? { status, checks } : { status };
+    return ok ? c.json(body, 200) : c.json(body, 503);
   });
-  app.get('/metrics', async (c) => {
+  // Prometheus text, not JSON: the typed route describes it, the handler answers the registry's bytes.
+  app.openapi(health.metrics, async (c) => {
     if (!(await operations.allows(c))) throw operations.refusal(c);
-    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }) as never;
   });
+  const jwks = options.jwks;
+  if (jwks) app.openapi(health.jwks, (c) => c.json(jwks() as { keys: { kty: string; kid: string; alg: string; use: 'sig' }[] }, 200, { 'cache-control': 'public, max-age=300' }));
 
   for (const [path, router] of Object.entries(options.routes)) app.route(path, router);
   options.extra?.(app);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Café modular monolith',
-      version: '0.1.0',
-      description: 'Bounded-context modules behind one gateway. Errors are application/problem+json (RFC 9457).',
-    },
-  });
+  describeDocument(app, DOCS_SCRIPT_PATH);
   // The reference page's script is served from here, not from a CDN: nothing third-party runs on the API's origin.
   app.get(DOCS_SCRIPT_PATH, (c) => {
     const script = docsScript();
@@ -144,7 +144,14 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
     Scalar((c) => ({ url: '/openapi.json', pageTitle: 'Café API reference', cdn: DOCS_SCRIPT_PATH, nonce: (c as Context).get('secureHeadersNonce' as never) })),
   );
 
-  app.notFound((c) => problemResponse(c, 404, `No route for ${c.req.method} ${c.req.path}`, { type: 'route-not-found' }));
+  // A known path asked with a method it does not have answers 405 with the methods it has.
+  app.notFound((c) => {
+    const allowed = methodsAllowed(app, c.req.path);
+    if (allowed.length > 0) {
+      return problemResponse(c, 405, `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(', ')}`, { type: 'method-not-allowed', headers: { Allow: allowed.join(', ') } });
+    }
+    return problemResponse(c, 404, `No route for ${c.req.method} ${c.req.path}`, { type: 'route-not-found' });
+  });
   app.onError((err, c) => {
     if (err instanceof Problem) return problemResponse(c, err.status, err.message, { type: err.type, extra: err.extra, headers: err.headers });
     if (err instanceof ZodError) return validationProblem(c, err);

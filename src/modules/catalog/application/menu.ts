@@ -1,13 +1,16 @@
 import { uuidv7 } from 'uuidv7';
 import type { Tx } from '../../../shared/db/database.ts';
 import type { Publish } from '../../../shared/bus/subscription.ts';
-import { conflict, notFound } from '../../../shared/errors.ts';
 import { applyChanges, DEMO_MENU, type Item, type ItemChanges } from '../domain/item.ts';
 import type { ItemStore } from '../db/item-store.ts';
 import { ItemChanged } from '../index.ts';
 import { ReadSnapshot } from '../../../shared/read-snapshot.ts';
 
 type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
+
+/** Why a change was not made: data for the caller to map, never an HTTP answer. */
+export type ChangeRefusal = { reason: 'not_found' } | { reason: 'version_conflict'; currentVersion: number; expectedVersion: number };
+export type ChangeOutcome = { ok: true; item: Item } | { ok: false; refusal: ChangeRefusal };
 
 /** The whole menu as the public HTTP reads serve it, with the list already serialised. */
 export interface MenuPage {
@@ -48,12 +51,10 @@ export class Menu {
     return this.page.get();
   }
 
-  /** One item for public HTTP reads. */
-  async get(id: string): Promise<Item> {
+  /** One item for public HTTP reads; undefined when there is none. */
+  async get(id: string): Promise<Item | undefined> {
     // Without a snapshot, one row is cheaper than the whole menu.
-    const item = this.readCacheTtlMs > 0 ? (await this.page.get()).byId.get(id) : await this.store.byId(id);
-    if (!item) throw notFound('Item');
-    return item;
+    return this.readCacheTtlMs > 0 ? (await this.page.get()).byId.get(id) : await this.store.byId(id);
   }
 
   addItem(input: { name: string; priceCents: number; description?: string | null; available?: boolean }): Promise<Item> {
@@ -72,20 +73,20 @@ export class Menu {
     });
   }
 
-  /** `expectedVersion`, when given, must match the stored one: a lost update becomes a 409. */
-  changeItem(id: string, changes: ItemChanges, expectedVersion?: number): Promise<Item> {
-    return this.write(async (tx, publish) => {
+  /** `expectedVersion`, when given, must match the stored one: a lost update is refused. */
+  changeItem(id: string, changes: ItemChanges, expectedVersion?: number): Promise<ChangeOutcome> {
+    return this.write(async (tx, publish): Promise<ChangeOutcome> => {
       const store = this.store.with(tx);
       const current = await store.byId(id, true);
-      if (!current) throw notFound('Item');
+      if (!current) return { ok: false, refusal: { reason: 'not_found' } };
       if (expectedVersion !== undefined && expectedVersion !== current.version) {
-        throw conflict(`Item is at version ${current.version}, not ${expectedVersion}; re-read it and try again`, 'version-conflict');
+        return { ok: false, refusal: { reason: 'version_conflict', currentVersion: current.version, expectedVersion } };
       }
       const next = applyChanges(current, changes);
-      if (!next) return current;
+      if (!next) return { ok: true, item: current };
       await store.update(next);
       await publish(ItemChanged, { itemId: id });
-      return next;
+      return { ok: true, item: next };
     });
   }
 

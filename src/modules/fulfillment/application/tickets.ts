@@ -1,7 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import type { Publish } from '../../../shared/bus/subscription.ts';
 import type { Tx } from '../../../shared/db/database.ts';
-import { conflict, notFound } from '../../../shared/errors.ts';
 import type { PayloadOf } from '../../../shared/bus/contract.ts';
 import type { OrderPaid } from '../../ordering/index.ts';
 import type { TicketStore } from '../db/ticket-store.ts';
@@ -10,6 +9,10 @@ import { TicketHandedOver, TicketOpened, TicketReady, TicketRejected, TicketStar
 
 type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
 type BaristaAction = Exclude<TicketAction, 'withdraw'>;
+
+/** Why a barista's step was not taken: data for the caller to map. */
+export type ActRefusal = { reason: 'not_found' } | { reason: 'wrong_transition'; detail: string };
+export type ActOutcome = { ok: true; ticket: Ticket } | { ok: false; refusal: ActRefusal };
 
 /** fulfillment's use cases: the barista's queue, fed by paid orders. */
 export class Tickets {
@@ -35,22 +38,22 @@ export class Tickets {
   }
 
   /** start, ready, handover or reject: one conditional UPDATE and its event, in one transaction. */
-  act(id: string, action: BaristaAction, reason: string | null = null): Promise<Ticket> {
-    return this.unitOfWork(async (tx, publish) => {
+  act(id: string, action: BaristaAction, reason: string | null = null): Promise<ActOutcome> {
+    return this.unitOfWork(async (tx, publish): Promise<ActOutcome> => {
       const store = this.store.with(tx);
       const moved = await store.move({ id }, action, reason);
       if (!moved) {
         const current = await store.byId(id);
-        if (!current || current.openedAt === null) throw notFound('Ticket');
+        if (!current || current.openedAt === null) return { ok: false, refusal: { reason: 'not_found' } };
         const refused = apply(current, action, reason);
-        throw conflict(refused.ok ? 'The ticket changed meanwhile; read it again' : refused.refusal, 'ticket-transition');
+        return { ok: false, refusal: { reason: 'wrong_transition', detail: refused.ok ? 'The ticket changed meanwhile; read it again' : refused.refusal } };
       }
       const ids = { ticketId: moved.id, orderId: moved.orderId };
       if (action === 'start') await publish(TicketStarted, ids);
       if (action === 'ready') await publish(TicketReady, ids);
       if (action === 'handover') await publish(TicketHandedOver, ids);
       if (action === 'reject') await publish(TicketRejected, { ...ids, reason: reason ?? 'unspecified' });
-      return moved;
+      return { ok: true, ticket: moved };
     });
   }
 

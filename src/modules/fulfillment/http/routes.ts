@@ -1,65 +1,78 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { conflict, notFound } from '../../../shared/errors.ts';
 import type { AppEnv } from '../../../shared/http/app-env.ts';
-import { requireRole } from '../../../shared/http/auth.ts';
-import type { Tickets } from '../application/tickets.ts';
-import { TicketDto, TicketStatus } from '../index.ts';
+import { json, jsonBody, operation, uuid } from '../../../shared/http/openapi.ts';
 import { safeText } from '../../../shared/http/text.ts';
+import type { ActOutcome, Tickets } from '../application/tickets.ts';
+import { TicketDto, TicketStatus } from '../index.ts';
 
 // Rebuilt with the OpenAPI-aware z: the contract's schema may have been created before it was loaded.
 const Ticket = z.object(TicketDto.shape).openapi('Ticket');
-const TicketId = z.object({ id: z.uuid() });
-const Rejection = z.strictObject({ reason: safeText(z.string().trim().min(1).max(200)) });
-
-const problem = { description: 'Problem', content: { 'application/problem+json': { schema: z.object({}).passthrough() } } };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const TicketId = z.object({ id: uuid() });
+const Rejection = z.strictObject({ reason: safeText(z.string().trim().min(1).max(200)) }).openapi('TicketRejection');
 
 const STEPS = [
-  { path: 'start', action: 'start', summary: 'Start preparing (QUEUED → PREPARING)' },
-  { path: 'ready', action: 'ready', summary: 'Mark ready for pick-up (PREPARING → READY)' },
-  { path: 'handover', action: 'handover', summary: 'Hand over to the customer (READY → HANDED_OVER)' },
+  { path: 'start', action: 'start', operationId: 'startTicket', summary: 'Start preparing (QUEUED → PREPARING)' },
+  { path: 'ready', action: 'ready', operationId: 'markTicketReady', summary: 'Mark ready for pick-up (PREPARING → READY)' },
+  { path: 'handover', action: 'handover', operationId: 'handOverTicket', summary: 'Hand over to the customer (READY → HANDED_OVER)' },
 ] as const;
+
+const STEP_ERRORS = { 404: 'No such ticket', 409: 'The ticket is not in a state this step leaves from (`ticket-transition`)' };
 
 export function fulfillmentRoutes(router: OpenAPIHono<AppEnv>, tickets: Tickets): OpenAPIHono<AppEnv> {
   router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/tickets',
-      tags: ['fulfillment'],
-      summary: "The barista's tickets, oldest first",
-      security: [{ bearer: [] }],
-      middleware: [requireRole('barista', 'admin')] as const,
-      request: { query: z.object({ status: TicketStatus.optional() }) },
-      responses: { 200: json(z.array(Ticket), 'Tickets'), 400: problem, 401: problem, 403: problem },
-    }),
+    operation(
+      {
+        method: 'get',
+        path: '/tickets',
+        operationId: 'listTickets',
+        tags: ['fulfillment'],
+        summary: "The barista's tickets, oldest first",
+        request: { query: z.object({ status: TicketStatus.optional() }) },
+        responses: { 200: json(z.array(Ticket), 'Tickets') },
+      },
+      { access: { roles: ['barista', 'admin'] } },
+    ),
     async (c) => c.json(await tickets.list(c.req.valid('query').status), 200),
   );
   for (const step of STEPS) {
     router.openapi(
-      createRoute({
-        method: 'post',
-        path: `/tickets/{id}/${step.path}`,
-        tags: ['fulfillment'],
-        summary: step.summary,
-        security: [{ bearer: [] }],
-        middleware: [requireRole('barista')] as const,
-        request: { params: TicketId },
-        responses: { 200: json(Ticket, 'Ticket'), 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
-      }),
-      async (c) => c.json(await tickets.act(c.req.valid('param').id, step.action), 200),
+      operation(
+        {
+          method: 'post',
+          path: `/tickets/{id}/${step.path}`,
+          operationId: step.operationId,
+          tags: ['fulfillment'],
+          summary: step.summary,
+          request: { params: TicketId },
+          responses: { 200: json(Ticket, 'Ticket') },
+        },
+        { access: { roles: ['barista'] }, errors: STEP_ERRORS },
+      ),
+      async (c) => c.json(ticketOf(await tickets.act(c.req.valid('param').id, step.action)), 200),
     );
   }
   router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/tickets/{id}/reject',
-      tags: ['fulfillment'],
-      summary: 'Refuse the ticket (e.g. out of stock); the order saga refunds and cancels',
-      security: [{ bearer: [] }],
-      middleware: [requireRole('barista')] as const,
-      request: { params: TicketId, body: { required: true, content: { 'application/json': { schema: Rejection } } } },
-      responses: { 200: json(Ticket, 'Ticket'), 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
-    }),
-    async (c) => c.json(await tickets.act(c.req.valid('param').id, 'reject', c.req.valid('json').reason), 200),
+    operation(
+      {
+        method: 'post',
+        path: '/tickets/{id}/reject',
+        operationId: 'rejectTicket',
+        tags: ['fulfillment'],
+        summary: 'Refuse the ticket (e.g. out of stock); the order saga refunds and cancels',
+        request: { params: TicketId, body: jsonBody(Rejection) },
+        responses: { 200: json(Ticket, 'Ticket') },
+      },
+      { access: { roles: ['barista'] }, errors: STEP_ERRORS },
+    ),
+    async (c) => c.json(ticketOf(await tickets.act(c.req.valid('param').id, 'reject', c.req.valid('json').reason)), 200),
   );
   return router;
+}
+
+/** The moved ticket, or the refusal as its HTTP problem. */
+function ticketOf(outcome: ActOutcome) {
+  if (outcome.ok) return outcome.ticket;
+  if (outcome.refusal.reason === 'not_found') throw notFound('Ticket');
+  throw conflict(outcome.refusal.detail, 'ticket-transition');
 }

@@ -1,5 +1,6 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { principalOf, requireRole, requireUser } from '../../../shared/http/auth.ts';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { principalOf } from '../../../shared/http/auth.ts';
+import { email, json, jsonBody, noContent, operation } from '../../../shared/http/openapi.ts';
 import type { AppEnv } from '../../../shared/http/app-env.ts';
 import { notFound, Problem } from '../../../shared/errors.ts';
 import { safeText } from '../../../shared/http/text.ts';
@@ -11,9 +12,9 @@ import { RateLimited, type AuthRateLimits, type LimitedRoute } from './rate-limi
 
 // A fresh object from the OpenAPI-aware z: contracts in index.ts are plain zod.
 const User = z.object(UserDto.shape).openapi('User');
-const Credentials = z.strictObject({ email: z.email().max(254), password: z.string().min(1).max(1024) });
+const Credentials = z.strictObject({ email: email().max(254), password: z.string().min(1).max(1024) }).openapi('Credentials');
 const NewAccount = z.strictObject({
-  email: z.email().max(254),
+  email: email().max(254),
   password: z
     .string()
     .min(MIN_PASSWORD_LENGTH, `Password must have at least ${MIN_PASSWORD_LENGTH} characters`)
@@ -21,13 +22,14 @@ const NewAccount = z.strictObject({
     .refine((p) => /\S/.test(p), 'Password must contain more than whitespace'),
   displayName: safeText(z.string().trim().min(1).max(100)),
 });
-const RefreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+const NewCustomer = NewAccount.openapi('NewCustomer');
+const NewStaffAccount = NewAccount.extend({ role: Role }).openapi('NewAccount');
+const RefreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(512) }).openapi('RefreshRequest');
 const Tokens = z
   .object({ accessToken: z.string(), refreshToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int() })
   .openapi('TokenPair');
-const problem = { description: 'Problem', content: { 'application/problem+json': { schema: z.object({}).passthrough() } } };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+const RATE_LIMITED = 'Too many attempts from this address or for this account (`rate-limited`); wait as Retry-After says';
+const HASHING_BUSY = 'Too many sign-ins at once (`busy`); try again after Retry-After';
 
 const REFUSALS: Record<RefusalKind, { status: number; type: string }> = {
   'email-taken': { status: 409, type: 'email-taken' },
@@ -65,14 +67,18 @@ export function identityRoutes(router: OpenAPIHono<AppEnv>, accounts: Accounts, 
     limits.attempt(route, c.get('clientAddress') ?? 'unknown', account);
 
   router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/register',
-      tags: ['identity'],
-      summary: 'Register a customer account',
-      request: body(NewAccount),
-      responses: { 201: json(User, 'Registered'), 400: problem, 409: problem, 429: problem, 503: problem },
-    }),
+    operation(
+      {
+        method: 'post',
+        path: '/register',
+        operationId: 'registerCustomer',
+        tags: ['identity'],
+        summary: 'Register a customer account',
+        request: { body: jsonBody(NewCustomer) },
+        responses: { 201: json(User, 'Registered') },
+      },
+      { access: 'public', errors: { 409: 'The email is taken (`email-taken`)', 429: RATE_LIMITED, 503: HASHING_BUSY } },
+    ),
     async (c) => {
       const input = c.req.valid('json');
       await attempt(c, 'register', normalizeEmail(input.email));
@@ -81,14 +87,18 @@ export function identityRoutes(router: OpenAPIHono<AppEnv>, accounts: Accounts, 
   );
 
   router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/login',
-      tags: ['identity'],
-      summary: 'Exchange email and password for tokens',
-      request: body(Credentials),
-      responses: { 200: json(Tokens, 'Signed in'), 400: problem, 401: problem, 429: problem, 503: problem },
-    }),
+    operation(
+      {
+        method: 'post',
+        path: '/login',
+        operationId: 'logIn',
+        tags: ['identity'],
+        summary: 'Exchange email and password for tokens',
+        request: { body: jsonBody(Credentials) },
+        responses: { 200: json(Tokens, 'Signed in') },
+      },
+      { access: 'public', errors: { 401: 'Unknown email or wrong password (`invalid-credentials`), or a refused bearer token', 429: RATE_LIMITED, 503: HASHING_BUSY } },
+    ),
     async (c) => {
       const input = c.req.valid('json');
       await attempt(c, 'login', normalizeEmail(input.email));
@@ -97,14 +107,19 @@ export function identityRoutes(router: OpenAPIHono<AppEnv>, accounts: Accounts, 
   );
 
   router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/refresh',
-      tags: ['identity'],
-      summary: 'Rotate a refresh token into a new pair',
-      request: body(RefreshRequest),
-      responses: { 200: json(Tokens, 'Rotated'), 400: problem, 401: problem, 429: problem },
-    }),
+    operation(
+      {
+        method: 'post',
+        path: '/refresh',
+        operationId: 'refreshTokens',
+        tags: ['identity'],
+        summary: 'Rotate a refresh token into a new pair',
+        description: 'The old refresh token stops working; using it again answers 401.',
+        request: { body: jsonBody(RefreshRequest) },
+        responses: { 200: json(Tokens, 'Rotated') },
+      },
+      { access: 'public', errors: { 401: 'Unknown, expired or reused refresh token (`invalid-refresh-token`), or a refused bearer token', 429: RATE_LIMITED } },
+    ),
     async (c) => {
       const { refreshToken } = c.req.valid('json');
       // Per token: the secret makes guessing hopeless, so this bounds replays of one stolen token.
@@ -114,14 +129,18 @@ export function identityRoutes(router: OpenAPIHono<AppEnv>, accounts: Accounts, 
   );
 
   router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/logout',
-      tags: ['identity'],
-      summary: 'End the session a refresh token belongs to (its whole family is revoked)',
-      request: body(RefreshRequest),
-      responses: { 204: { description: 'Signed out' }, 400: problem, 401: problem, 429: problem },
-    }),
+    operation(
+      {
+        method: 'post',
+        path: '/logout',
+        operationId: 'logOut',
+        tags: ['identity'],
+        summary: 'End the session a refresh token belongs to (its whole family is revoked)',
+        request: { body: jsonBody(RefreshRequest) },
+        responses: { 204: noContent('Signed out') },
+      },
+      { access: 'public', errors: { 429: RATE_LIMITED } },
+    ),
     async (c) => {
       const { refreshToken } = c.req.valid('json');
       await attempt(c, 'refresh', refreshToken.split('.')[0] ?? '');
@@ -131,15 +150,10 @@ export function identityRoutes(router: OpenAPIHono<AppEnv>, accounts: Accounts, 
   );
 
   router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/me',
-      tags: ['identity'],
-      summary: 'The signed-in account',
-      security: [{ bearer: [] }],
-      middleware: [requireUser()] as const,
-      responses: { 200: json(User, 'Account'), 401: problem },
-    }),
+    operation(
+      { method: 'get', path: '/me', operationId: 'getMyAccount', tags: ['identity'], summary: 'The signed-in account', responses: { 200: json(User, 'Account') } },
+      { access: 'user', errors: { 404: 'The account behind the token no longer exists' } },
+    ),
     async (c) => {
       const me = await accounts.profile(principalOf(c).id);
       if (!me) throw notFound('Account');
@@ -148,16 +162,18 @@ export function identityRoutes(router: OpenAPIHono<AppEnv>, accounts: Accounts, 
   );
 
   router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/users',
-      tags: ['identity'],
-      summary: 'Create an account with any role (staff accounts)',
-      security: [{ bearer: [] }],
-      middleware: [requireRole('admin')] as const,
-      request: body(NewAccount.extend({ role: Role })),
-      responses: { 201: json(User, 'Created'), 400: problem, 401: problem, 403: problem, 409: problem, 503: problem },
-    }),
+    operation(
+      {
+        method: 'post',
+        path: '/users',
+        operationId: 'createAccount',
+        tags: ['identity'],
+        summary: 'Create an account with any role (staff accounts)',
+        request: { body: jsonBody(NewStaffAccount) },
+        responses: { 201: json(User, 'Created') },
+      },
+      { access: { roles: ['admin'] }, errors: { 409: 'The email is taken (`email-taken`)', 503: HASHING_BUSY } },
+    ),
     async (c) => c.json(await accounts.createAccount(c.req.valid('json')), 201),
   );
   return router;

@@ -1,6 +1,7 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../shared/http/app-env.ts';
-import { principalOf, requireRole, requireUser } from '../../../shared/http/auth.ts';
+import { principalOf } from '../../../shared/http/auth.ts';
+import { json, jsonBody, operation, uuid } from '../../../shared/http/openapi.ts';
 import type { CancelOrder } from '../application/cancel-order.ts';
 import type { OrderQueries } from '../application/order-queries.ts';
 import type { PlaceOrder } from '../application/place-order.ts';
@@ -12,13 +13,17 @@ import { orRefuse } from './problems.ts';
 export const MAX_LINES = 20;
 export const MAX_QUANTITY = 20;
 
-const NewOrder = z.strictObject({
-  items: z
-    .array(z.strictObject({ itemId: z.uuid(), quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
-    .min(1)
-    .max(MAX_LINES)
-    .refine((lines) => new Set(lines.map((l) => l.itemId.toLowerCase())).size === lines.length, { message: 'Each item may appear once; use quantity' }),
-});
+const NewOrder = z
+  .strictObject({
+    items: z
+      .array(z.strictObject({ itemId: uuid(), quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
+      .min(1)
+      .max(MAX_LINES)
+      .refine((lines) => new Set(lines.map((l) => l.itemId.toLowerCase())).size === lines.length, { message: 'Each item may appear once; use quantity' })
+      // JSON Schema cannot say "unique by itemId"; uniqueItems catches exact repeats, the extension names the key.
+      .openapi({ uniqueItems: true, 'x-unique-by': 'itemId', description: `1 to ${MAX_LINES} lines; each itemId at most once (case-insensitively): order more of one item with quantity` }),
+  })
+  .openapi('NewOrder');
 const IdempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
@@ -26,9 +31,9 @@ const IdempotencyHeaders = z.object({
     .max(200)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
     .optional()
-    .openapi({ description: 'Retrying with the same key and body returns the same order' }),
+    .openapi({ description: 'Retrying with the same key and body returns the same order; the same key with another body answers 422' }),
 });
-const OrderId = z.object({ id: z.uuid() });
+const OrderId = z.object({ id: uuid() });
 
 const Placement = z.object({ id: z.uuid(), status: OrderStatus, totalCents: z.number().int(), items: z.array(OrderLine) }).openapi('OrderPlacement');
 const OrderView = z
@@ -36,16 +41,14 @@ const OrderView = z
     id: z.uuid(),
     customerId: z.uuid(),
     status: OrderStatus,
-    reason: OrderReason.optional(),
+    reason: OrderReason.optional().openapi({ description: 'Present once the order is REJECTED or CANCELLED' }),
     totalCents: z.number().int(),
     items: z.array(OrderLine),
-    history: z.array(z.object({ status: OrderStatus, at: z.string() })),
-    createdAt: z.string(),
+    history: z.array(z.object({ status: OrderStatus, at: z.iso.datetime() })),
+    createdAt: z.iso.datetime(),
   })
   .openapi('Order');
 
-const problem = { description: 'Problem', content: { 'application/problem+json': { schema: z.object({}).passthrough() } } };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 function view(order: Order): z.infer<typeof OrderView> {
   return {
@@ -68,16 +71,25 @@ export interface OrderingUseCases {
 
 export function orderingRoutes(router: OpenAPIHono<AppEnv>, orders: OrderingUseCases): OpenAPIHono<AppEnv> {
   router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/',
-      tags: ['ordering'],
-      summary: 'Place an order; payment is confirmed asynchronously',
-      security: [{ bearer: [] }],
-      middleware: [requireRole('customer')] as const,
-      request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: NewOrder } } } },
-      responses: { 202: json(Placement, 'Accepted: PENDING until paid'), 400: problem, 401: problem, 403: problem, 404: problem, 422: problem, 503: problem },
-    }),
+    operation(
+      {
+        method: 'post',
+        path: '/',
+        operationId: 'placeOrder',
+        tags: ['ordering'],
+        summary: 'Place an order; payment is confirmed asynchronously',
+        request: { headers: IdempotencyHeaders, body: jsonBody(NewOrder) },
+        responses: { 202: json(Placement, 'Accepted: PENDING until paid', ['Idempotent-Replayed']) },
+      },
+      {
+        access: { roles: ['customer'] },
+        errors: {
+          404: 'An item is not on the menu',
+          422: 'An item is unavailable, or the Idempotency-Key was used with another body',
+          503: 'catalog is unavailable, so the order cannot be priced',
+        },
+      },
+    ),
     async (c) => {
       const key = c.req.valid('header')['idempotency-key'];
       const { order, replayed } = orRefuse(await orders.place.run(principalOf(c).id, c.req.valid('json'), key));
@@ -87,42 +99,43 @@ export function orderingRoutes(router: OpenAPIHono<AppEnv>, orders: OrderingUseC
     },
   );
   router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/',
-      tags: ['ordering'],
-      summary: "The caller's orders, newest first",
-      security: [{ bearer: [] }],
-      middleware: [requireUser()] as const,
-      responses: { 200: json(z.array(OrderView), 'Orders'), 401: problem },
-    }),
+    operation(
+      { method: 'get', path: '/', operationId: 'listMyOrders', tags: ['ordering'], summary: "The caller's orders, newest first", responses: { 200: json(z.array(OrderView), 'Orders') } },
+      { access: 'user' },
+    ),
     async (c) => c.json((await orders.queries.mine(principalOf(c).id)).map(view), 200),
   );
   router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/{id}',
-      tags: ['ordering'],
-      summary: 'One order with its status history (owner, barista, admin)',
-      security: [{ bearer: [] }],
-      middleware: [requireUser()] as const,
-      request: { params: OrderId },
-      responses: { 200: json(OrderView, 'Order'), 400: problem, 401: problem, 403: problem, 404: problem },
-    }),
+    operation(
+      {
+        method: 'get',
+        path: '/{id}',
+        operationId: 'getOrder',
+        tags: ['ordering'],
+        summary: 'One order with its status history (owner, barista, admin)',
+        request: { params: OrderId },
+        responses: { 200: json(OrderView, 'Order') },
+      },
+      { access: 'user', errors: { 403: 'Another customer\'s order', 404: 'No such order' } },
+    ),
     async (c) => c.json(view(orRefuse(await orders.queries.get(c.req.valid('param').id, principalOf(c))).order), 200),
   );
   router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/{id}/cancel',
-      tags: ['ordering'],
-      summary: 'Cancel your order before preparation starts',
-      description: '200 with the CANCELLED order once refunded; 202 when the refund is still owed (payments unreachable) and will complete on its own.',
-      security: [{ bearer: [] }],
-      middleware: [requireUser()] as const,
-      request: { params: OrderId },
-      responses: { 200: json(OrderView, 'Cancelled'), 202: json(OrderView, 'Cancellation accepted, refund pending'), 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
-    }),
+    operation(
+      {
+        method: 'post',
+        path: '/{id}/cancel',
+        operationId: 'cancelOrder',
+        tags: ['ordering'],
+        summary: 'Cancel your order before preparation starts',
+        description:
+          'Both answers carry the order as it is now. 200: cancelled and settled (refunded, or nothing was charged). ' +
+          '202: cancellation accepted while the refund is still owed (payments unreachable); it completes on its own.',
+        request: { params: OrderId },
+        responses: { 200: json(OrderView, 'Cancelled and settled'), 202: json(OrderView, 'Cancellation accepted; the refund is still owed') },
+      },
+      { access: 'user', errors: { 403: 'Another customer\'s order', 404: 'No such order', 409: 'Preparation has started, or the order is already settled', 503: 'fulfillment is unavailable, so the ticket cannot be withdrawn yet' } },
+    ),
     async (c) => {
       const { order, settled } = orRefuse(await orders.cancel.run(c.req.valid('param').id, principalOf(c)));
       return c.json(view(order), settled ? 200 : 202);

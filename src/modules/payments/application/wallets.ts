@@ -1,8 +1,7 @@
 import type { Publish } from '../../../shared/bus/subscription.ts';
 import type { Tx } from '../../../shared/db/database.ts';
-import { unavailable, unprocessable } from '../../../shared/errors.ts';
 import { ConcurrencyConflict, type WalletEventStore } from '../db/wallet-event-store.ts';
-import { MAX_BALANCE_CENTS, Wallet, type Decision, type Refusal, type WalletEvent, type WalletState } from '../domain/wallet.ts';
+import { Wallet, WalletRefused, type Decision, type Refusal, type WalletEvent, type WalletState } from '../domain/wallet.ts';
 import { WalletCharged, WalletRefunded, type ChargeResult, type RefundResult } from '../index.ts';
 
 type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
@@ -13,6 +12,23 @@ export interface ConflictPolicy {
   /** Upper bound of the random pause after a conflict, grown a little with every retry. */
   maxJitterMs: number;
 }
+
+/**
+ * The wallet's stream kept moving under this command for all its tries: nothing was decided, and
+ * the same command may simply be sent again shortly.
+ */
+export class WalletBusy extends Error {
+  override name = 'WalletBusy';
+  constructor(
+    readonly customerId: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super('The wallet is busy with other payments; try again');
+  }
+}
+
+/** A command's answer: what it did, or why the wallet refused it. */
+export type Outcome<R> = { ok: true; result: R } | { ok: false; refusal: Refusal };
 
 export interface HistoryEntry {
   type: WalletEvent['type'];
@@ -42,22 +58,21 @@ export class Wallets {
     this.onConflict = options.onConflict ?? (() => {});
   }
 
-  async deposit(customerId: string, amountCents: number): Promise<{ balanceCents: number }> {
-    const decided = await this.decide(customerId, (wallet, at) => Wallet.deposit(wallet, amountCents, at));
-    if (!decided.ok) throw refusalProblem(decided.refusal);
-    return decided.result;
+  deposit(customerId: string, amountCents: number): Promise<Outcome<{ balanceCents: number }>> {
+    return this.decide(customerId, (wallet, at) => Wallet.deposit(wallet, amountCents, at));
   }
 
   async charge(input: { customerId: string; orderId: string; amountCents: number }): Promise<ChargeResult> {
     const decided = await this.decide(input.customerId, (wallet, at) => Wallet.charge(wallet, input.orderId, input.amountCents, at));
     if (decided.ok) return decided.result;
     if (decided.refusal.reason === 'insufficient_funds') return { outcome: 'declined', reason: 'insufficient_funds', balanceCents: decided.refusal.balanceCents };
-    throw refusalProblem(decided.refusal);
+    // The contract's input rules leave no other refusal; should one appear, it is payments' own error.
+    throw new WalletRefused(decided.refusal);
   }
 
   async refund(input: { customerId: string; orderId: string }): Promise<RefundResult> {
     const decided = await this.decide(input.customerId, (wallet, at) => Wallet.refund(wallet, input.orderId, at));
-    if (!decided.ok) throw refusalProblem(decided.refusal);
+    if (!decided.ok) throw new WalletRefused(decided.refusal);
     return decided.result;
   }
 
@@ -74,7 +89,7 @@ export class Wallets {
     };
   }
 
-  private async decide<R>(customerId: string, rule: (wallet: WalletState, at: Date) => Decision<R>): Promise<{ ok: true; result: R } | { ok: false; refusal: Refusal }> {
+  private async decide<R>(customerId: string, rule: (wallet: WalletState, at: Date) => Decision<R>): Promise<Outcome<R>> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.unitOfWork(async (tx, publish) => {
@@ -89,7 +104,7 @@ export class Wallets {
       } catch (err) {
         if (!(err instanceof ConcurrencyConflict)) throw err;
         this.onConflict(customerId, attempt);
-        if (attempt >= this.policy.maxAttempts) throw unavailable('The wallet is busy with other payments; try again', 1);
+        if (attempt >= this.policy.maxAttempts) throw new WalletBusy(customerId);
         // Random pauses spread the losers out so they do not collide again on the next version.
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(this.policy.maxJitterMs, 2 + attempt * 2)));
       }
@@ -101,15 +116,4 @@ export class Wallets {
 async function announce(publish: Publish, customerId: string, event: WalletEvent): Promise<void> {
   if (event.type === 'charged') await publish(WalletCharged, { customerId, orderId: event.orderId, amountCents: event.amountCents });
   if (event.type === 'refunded') await publish(WalletRefunded, { customerId, orderId: event.orderId, amountCents: event.amountCents });
-}
-
-function refusalProblem(refusal: Refusal) {
-  switch (refusal.reason) {
-    case 'invalid_amount':
-      return unprocessable(refusal.detail, 'invalid-amount');
-    case 'balance_limit':
-      return unprocessable(`A wallet may hold at most ${MAX_BALANCE_CENTS} cents; the balance is ${refusal.balanceCents} cents`, 'balance-limit');
-    case 'insufficient_funds':
-      return unprocessable(`Insufficient funds: the balance is ${refusal.balanceCents} cents`, 'insufficient-funds');
-  }
 }

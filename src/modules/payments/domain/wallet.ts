@@ -33,6 +33,14 @@ export type Refusal =
   | { reason: 'invalid_amount'; detail: string }
   | { reason: 'balance_limit'; balanceCents: number };
 
+/** A refusal raised as an error where the caller's contract has no answer for it. */
+export class WalletRefused extends Error {
+  override name = 'WalletRefused';
+  constructor(readonly refusal: Refusal) {
+    super(`The wallet refused: ${refusal.reason}`);
+  }
+}
+
 export type ChargeOutcome = { outcome: 'charged'; amountCents: number; balanceCents: number };
 export type RefundOutcome = { outcome: 'refunded' | 'nothing_to_refund'; amountCents: number; balanceCents: number };
 

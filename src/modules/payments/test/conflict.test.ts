@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Executor } from '../../../shared/db/database.ts';
 import { Problem } from '../../../shared/errors.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app.ts';
-import { Wallets } from '../application/wallets.ts';
+import { WalletBusy, Wallets } from '../application/wallets.ts';
 import { ConcurrencyConflict, WalletEventStore } from '../db/wallet-event-store.ts';
 import type { WalletEvent } from '../domain/wallet.ts';
 import { newId, storedStream } from './support.ts';
@@ -66,12 +66,13 @@ describe('payments optimistic concurrency', () => {
     ]);
   });
 
-  it('gives up after its bounded retries with a 503 the caller may retry', async () => {
+  it('gives up after its bounded retries with payments\' own "busy" error, never an HTTP problem', async () => {
     const customerId = newId();
     const wallets = new Wallets(new RivalStore(db, { remaining: 100 }), unitOfWork, { policy: { maxAttempts: 3, maxJitterMs: 5 } });
     const error = await wallets.deposit(customerId, 100).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Problem);
-    expect((error as Problem).status).toBe(503);
+    expect(error).toBeInstanceOf(WalletBusy);
+    expect(error).not.toBeInstanceOf(Problem);
+    expect(error).toMatchObject({ customerId, retryAfterSeconds: 1 });
     expect(await storedStream(app, customerId)).toEqual([]);
   });
 });

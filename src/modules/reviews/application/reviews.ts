@@ -1,12 +1,15 @@
 import { uuidv7 } from 'uuidv7';
 import type { Tx } from '../../../shared/db/database.ts';
 import type { Publish } from '../../../shared/bus/subscription.ts';
-import { conflict, forbidden, unprocessable } from '../../../shared/errors.ts';
 import type { ReviewStore, StoredReview } from '../db/review-store.ts';
-import { eligibility, type CompletedOrder } from '../domain/review.ts';
+import { eligibility, type CompletedOrder, type Eligibility } from '../domain/review.ts';
 import { ReviewPosted } from '../index.ts';
 
 type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
+
+/** Why a review was not taken: data for the caller to map. */
+export type ReviewRefusal = Exclude<Eligibility, 'eligible'> | 'already-reviewed';
+export type PostOutcome = { ok: true; review: StoredReview } | { ok: false; refusal: ReviewRefusal };
 
 export interface NewReview {
   orderId: string;
@@ -27,24 +30,16 @@ export class Reviews {
     return this.store.with(tx).rememberCompleted(order);
   }
 
-  postReview(customerId: string, input: NewReview): Promise<StoredReview> {
-    return this.unitOfWork(async (tx, publish) => {
+  postReview(customerId: string, input: NewReview): Promise<PostOutcome> {
+    return this.unitOfWork(async (tx, publish): Promise<PostOutcome> => {
       const store = this.store.with(tx);
       const order = await store.completedOrder(input.orderId);
-      switch (eligibility(order, customerId, input.itemId)) {
-        case 'order-not-completed':
-          throw unprocessable('That order is not completed (yet); only items of completed orders can be reviewed', 'order-not-completed');
-        case 'not-the-customer':
-          throw forbidden('That order belongs to another customer');
-        case 'item-not-in-order':
-          throw unprocessable('That item is not part of the order', 'item-not-in-order');
-        case 'eligible':
-          break;
-      }
+      const eligible = eligibility(order, customerId, input.itemId);
+      if (eligible !== 'eligible') return { ok: false, refusal: eligible };
       const review = await store.insert({ id: uuidv7(), customerId, ...input });
-      if (!review) throw conflict('This item of that order has already been reviewed', 'already-reviewed');
+      if (!review) return { ok: false, refusal: 'already-reviewed' };
       await publish(ReviewPosted, { reviewId: review.id, itemId: review.itemId, orderId: review.orderId, customerId, rating: review.rating });
-      return review;
+      return { ok: true, review };
     });
   }
 
