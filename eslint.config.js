@@ -28,6 +28,7 @@ export default tseslint.config(
       'architecture/no-foreign-tables': 'error',
       'architecture/no-foreign-sql': 'error',
       'architecture/no-composition-root': 'error',
+      'architecture/kernel-entry': 'error',
       // `_name` marks a parameter kept for its position in a signature.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },

@@ -54,6 +54,23 @@ const noForeignTables = {
     }),
 };
 
+/** What modules may import of the kernel: its entries, by topic (ADR 12). */
+export const KERNEL_ENTRIES = ['src/shared/index.ts', 'src/shared/http/index.ts', 'src/shared/testing/index.ts'];
+
+const kernelEntry = {
+  meta: { type: 'problem', docs: { description: 'A module imports the kernel only through its entries (src/shared/index.ts and friends).' }, schema: [] },
+  create: (context) =>
+    importVisitor(context, (node, from, to) => {
+      if (from.place.kind !== 'module' || to.place.kind !== 'shared') return;
+      // A module's own tests may build harnesses from kernel parts; they are not shipped with it.
+      if (from.place.area === 'test' || KERNEL_ENTRIES.includes(to.rel)) return;
+      context.report({
+        node,
+        message: `[architecture/kernel-entry] ${from.place.module} imports the kernel file ${to.rel}. Modules reach the kernel only through ${KERNEL_ENTRIES.join(', ')}: import it from there, or export it there if modules really need it.`,
+      });
+    }),
+};
+
 const noCompositionRoot = {
   meta: { type: 'problem', docs: { description: 'A module never imports the composition root or scripts.' }, schema: [] },
   create: (context) =>
@@ -178,5 +195,6 @@ export default {
     'no-foreign-tables': noForeignTables,
     'no-foreign-sql': noForeignSql,
     'no-composition-root': noCompositionRoot,
+    'kernel-entry': kernelEntry,
   },
 };

@@ -76,4 +76,16 @@ describe('architecture lint rules', () => {
     expect(found[0]).toMatchObject({ file: 'src/modules/catalog/application/menu.ts', rule: 'architecture/no-composition-root' });
     expect(found[0]!.message).toContain('[architecture/no-composition-root] catalog imports src/app.ts.');
   });
+
+  it('kernel-entry: a module imports the kernel only through its entries', async () => {
+    const found = await lint('kernel-entry');
+    expect(found).toEqual([
+      {
+        file: 'src/modules/catalog/application/menu.ts',
+        rule: 'architecture/kernel-entry',
+        message:
+          '[architecture/kernel-entry] catalog imports the kernel file src/shared/db/database.ts. Modules reach the kernel only through src/shared/index.ts, src/shared/http/index.ts, src/shared/testing/index.ts: import it from there, or export it there if modules really need it.',
+      },
+    ]);
+  });
 });

@@ -4,8 +4,7 @@
  * so a consumer always re-reads the current state and out-of-order delivery does no harm.
  */
 import { z } from 'zod';
-import { defineApi } from '../../shared/api.ts';
-import { defineEvent } from '../../shared/bus/contract.ts';
+import { defineApi, defineEvent } from '../../shared/index.ts';
 
 export const CatalogItemDto = z.object({
   id: z.uuid(),

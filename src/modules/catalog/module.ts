@@ -1,4 +1,4 @@
-import { defineModule } from '../../shared/module.ts';
+import { defineModule } from '../../shared/index.ts';
 import { Menu } from './application/menu.ts';
 import { ItemStore } from './db/item-store.ts';
 import * as schema from './db/schema.ts';

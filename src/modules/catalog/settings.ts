@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool } from '../../shared/config.ts';
+import { bool } from '../../shared/index.ts';
 
 /** catalog's settings. */
 export const catalogSettings = z.object({

@@ -4,8 +4,7 @@
  * saga needs an immediate yes/no when a customer cancels.
  */
 import { z } from 'zod';
-import { defineApi } from '../../shared/api.ts';
-import { defineEvent } from '../../shared/bus/contract.ts';
+import { defineApi, defineEvent } from '../../shared/index.ts';
 
 export const TicketStatus = z.enum(['QUEUED', 'PREPARING', 'READY', 'HANDED_OVER', 'REJECTED', 'WITHDRAWN']);
 export type TicketStatus = z.infer<typeof TicketStatus>;

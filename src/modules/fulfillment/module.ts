@@ -1,4 +1,4 @@
-import { defineModule } from '../../shared/module.ts';
+import { defineModule } from '../../shared/index.ts';
 import { OrderPaid } from '../ordering/index.ts';
 import { Tickets } from './application/tickets.ts';
 import { TicketStore } from './db/ticket-store.ts';

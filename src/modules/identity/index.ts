@@ -3,7 +3,7 @@
  * tokens stay inside; other modules learn who a caller is from the verified access token.
  */
 import { z } from 'zod';
-import { defineApi } from '../../shared/api.ts';
+import { defineApi } from '../../shared/index.ts';
 
 export const Role = z.enum(['customer', 'barista', 'admin']);
 export type Role = z.infer<typeof Role>;

@@ -1,4 +1,4 @@
-import { defineModule } from '../../shared/module.ts';
+import { defineModule } from '../../shared/index.ts';
 import { Accounts } from './application/accounts.ts';
 import { PasswordHasher } from './application/password-hasher.ts';
 import { AccountStore } from './db/account-store.ts';

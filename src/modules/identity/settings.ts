@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, positiveInt } from '../../shared/config.ts';
+import { bool, positiveInt } from '../../shared/index.ts';
 
 /** identity's settings: token lifetimes, password hashing, abuse limits, the admin bootstrap. */
 export const identitySettings = z

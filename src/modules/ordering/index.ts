@@ -3,8 +3,7 @@
  * they keep local copies instead of calling back (reviews, storefront, fulfillment).
  */
 import { z } from 'zod';
-import { defineApi } from '../../shared/api.ts';
-import { defineEvent } from '../../shared/bus/contract.ts';
+import { defineApi, defineEvent } from '../../shared/index.ts';
 
 export const OrderStatus = z.enum(['PENDING', 'PAID', 'PREPARING', 'READY', 'COMPLETED', 'REJECTED', 'CANCELLED']);
 export type OrderStatus = z.infer<typeof OrderStatus>;

@@ -1,4 +1,4 @@
-import { defineModule } from '../../shared/module.ts';
+import { defineModule } from '../../shared/index.ts';
 import { catalogApi } from '../catalog/index.ts';
 import { fulfillmentApi } from '../fulfillment/index.ts';
 import { paymentsApi } from '../payments/index.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveInt } from '../../shared/config.ts';
+import { positiveInt } from '../../shared/index.ts';
 
 /** The order saga's settings. */
 export const orderingSettings = z.object({

@@ -3,8 +3,7 @@
  * calls and events. `charge` and `refund` are idempotent by order id, so a saga may retry them.
  */
 import { z } from 'zod';
-import { defineApi } from '../../shared/api.ts';
-import { defineEvent } from '../../shared/bus/contract.ts';
+import { defineApi, defineEvent } from '../../shared/index.ts';
 
 const customerId = z.uuid();
 const orderId = z.uuid();

@@ -1,4 +1,4 @@
-import { defineModule } from '../../shared/module.ts';
+import { defineModule } from '../../shared/index.ts';
 import { Wallets } from './application/wallets.ts';
 import { WalletEventStore } from './db/wallet-event-store.ts';
 import * as schema from './db/schema.ts';

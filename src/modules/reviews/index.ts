@@ -1,6 +1,6 @@
 /** reviews' public entry. */
 import { z } from 'zod';
-import { defineEvent } from '../../shared/bus/contract.ts';
+import { defineEvent } from '../../shared/index.ts';
 
 export const ReviewPosted = defineEvent(
   'reviews.review-posted',

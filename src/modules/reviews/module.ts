@@ -1,4 +1,4 @@
-import { defineModule } from '../../shared/module.ts';
+import { defineModule } from '../../shared/index.ts';
 import { OrderCompleted } from '../ordering/index.ts';
 import { Reviews } from './application/reviews.ts';
 import { ReviewStore } from './db/review-store.ts';

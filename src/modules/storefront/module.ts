@@ -1,4 +1,4 @@
-import { defineModule } from '../../shared/module.ts';
+import { defineModule } from '../../shared/index.ts';
 import { catalogApi, ItemChanged } from '../catalog/index.ts';
 import { OrderPlaced, OrderStatusChanged } from '../ordering/index.ts';
 import { ReviewPosted } from '../reviews/index.ts';

@@ -6,3 +6,4 @@ export type { AppEnv } from './app-env.ts';
 export { safeText } from './text.ts';
 export { principalOf, requireRole, requireUser } from './auth.ts';
 export { Problem, conflict, forbidden, notFound, unauthorized, unavailable, unprocessable } from '../errors.ts';
+export { content, email, json, jsonBody, noContent, operation, problem, uuid, type Access, type OperationOptions } from './openapi.ts';

@@ -1,10 +1,8 @@
 import { uuidv7 } from 'uuidv7';
-import type { Tx } from '../../../shared/db/database.ts';
-import type { Publish } from '../../../shared/bus/subscription.ts';
+import { type Tx, type Publish, ReadSnapshot } from '../../../shared/index.ts';
 import { applyChanges, DEMO_MENU, type Item, type ItemChanges } from '../domain/item.ts';
 import type { ItemStore } from '../db/item-store.ts';
 import { ItemChanged } from '../index.ts';
-import { ReadSnapshot } from '../../../shared/read-snapshot.ts';
 
 type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
 

@@ -1,5 +1,5 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../../../shared/db/database.ts';
+import type { Executor } from '../../../shared/index.ts';
 import type { Item } from '../domain/item.ts';
 import { items } from './schema.ts';
 

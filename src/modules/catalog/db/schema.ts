@@ -1,5 +1,5 @@
 import { boolean, integer, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { busTables } from '../../../shared/bus/tables.ts';
+import { busTables } from '../../../shared/index.ts';
 
 export const catalog = pgSchema('catalog');
 export const { outbox, inbox } = busTables(catalog);

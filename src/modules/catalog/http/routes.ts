@@ -1,8 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../../../shared/http/app-env.ts';
-import { json, jsonBody, operation, uuid } from '../../../shared/http/openapi.ts';
-import { safeText } from '../../../shared/http/text.ts';
-import { conflict, notFound, Problem } from '../../../shared/errors.ts';
+import { type AppEnv, json, jsonBody, operation, uuid, safeText, conflict, notFound, Problem } from '../../../shared/http/index.ts';
 import type { ChangeRefusal, Menu } from '../application/menu.ts';
 import { CatalogItemDto } from '../index.ts';
 

@@ -1,7 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import type { Publish } from '../../../shared/bus/subscription.ts';
-import type { Tx } from '../../../shared/db/database.ts';
-import type { PayloadOf } from '../../../shared/bus/contract.ts';
+import type { Publish, Tx, PayloadOf } from '../../../shared/index.ts';
 import type { OrderPaid } from '../../ordering/index.ts';
 import type { TicketStore } from '../db/ticket-store.ts';
 import { apply, withdrawOutcome, type Ticket, type TicketAction, type TicketStatus } from '../domain/ticket.ts';

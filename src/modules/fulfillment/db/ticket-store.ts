@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Executor } from '../../../shared/db/database.ts';
+import type { Executor } from '../../../shared/index.ts';
 import { MOVES, type Ticket, type TicketAction, type TicketLine, type TicketStatus } from '../domain/ticket.ts';
 import { tickets } from './schema.ts';
 

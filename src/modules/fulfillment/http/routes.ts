@@ -1,8 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { conflict, notFound } from '../../../shared/errors.ts';
-import type { AppEnv } from '../../../shared/http/app-env.ts';
-import { json, jsonBody, operation, uuid } from '../../../shared/http/openapi.ts';
-import { safeText } from '../../../shared/http/text.ts';
+import { conflict, notFound, type AppEnv, json, jsonBody, operation, uuid, safeText } from '../../../shared/http/index.ts';
 import type { ActOutcome, Tickets } from '../application/tickets.ts';
 import { TicketDto, TicketStatus } from '../index.ts';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
-import type { TokenIssuer } from '../../../shared/auth/tokens.ts';
+import type { TokenIssuer } from '../../../shared/index.ts';
 import { normalizeEmail, type Account, type Role } from '../domain/account.ts';
 import { AdminBootstrapRefused, IdentityRefusal } from '../domain/errors.ts';
 import type { AccountStore, PresentedRefreshToken } from '../db/account-store.ts';

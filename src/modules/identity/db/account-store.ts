@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Executor } from '../../../shared/db/database.ts';
+import type { Executor } from '../../../shared/index.ts';
 import type { Account, Role } from '../domain/account.ts';
 import { refreshTokens, users } from './schema.ts';
 

@@ -1,5 +1,5 @@
 import { index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { busTables } from '../../../shared/bus/tables.ts';
+import { busTables } from '../../../shared/index.ts';
 
 export const identity = pgSchema('identity');
 export const { outbox, inbox } = busTables(identity);

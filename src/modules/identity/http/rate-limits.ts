@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Logger } from '../../../shared/logger.ts';
+import type { Logger } from '../../../shared/index.ts';
 
 export type LimitedRoute = 'login' | 'register' | 'refresh';
 

@@ -1,9 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { principalOf } from '../../../shared/http/auth.ts';
-import { email, json, jsonBody, noContent, operation } from '../../../shared/http/openapi.ts';
-import type { AppEnv } from '../../../shared/http/app-env.ts';
-import { notFound, Problem } from '../../../shared/errors.ts';
-import { safeText } from '../../../shared/http/text.ts';
+import { principalOf, email, json, jsonBody, noContent, operation, type AppEnv, notFound, Problem, safeText } from '../../../shared/http/index.ts';
 import { MIN_PASSWORD_LENGTH, normalizeEmail } from '../domain/account.ts';
 import { HashingBusy, IdentityRefusal, type RefusalKind } from '../domain/errors.ts';
 import type { Accounts } from '../application/accounts.ts';

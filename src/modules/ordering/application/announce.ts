@@ -1,4 +1,4 @@
-import type { Publish } from '../../../shared/bus/subscription.ts';
+import type { Publish } from '../../../shared/index.ts';
 import type { Order, OrderStatus } from '../domain/order.ts';
 import { OrderCancelled, OrderCompleted, OrderPaid, OrderPlaced, OrderRejected, OrderStatusChanged } from '../index.ts';
 

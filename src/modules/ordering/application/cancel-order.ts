@@ -1,5 +1,4 @@
-import type { ApiClient } from '../../../shared/api.ts';
-import type { Principal } from '../../../shared/auth/tokens.ts';
+import type { ApiClient, Principal } from '../../../shared/index.ts';
 import type { FulfillmentApi } from '../../fulfillment/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import { customerMayCancel, type Order } from '../domain/order.ts';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../../shared/auth/tokens.ts';
+import type { Principal } from '../../../shared/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import type { Order } from '../domain/order.ts';
 import { refused, type Outcome } from '../domain/refusals.ts';

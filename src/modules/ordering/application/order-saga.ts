@@ -1,9 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import type { ApiClient } from '../../../shared/api.ts';
-import type { Tx } from '../../../shared/db/database.ts';
-import type { Commit } from '../../../shared/bus/subscription.ts';
-import type { Logger } from '../../../shared/logger.ts';
-import type { UnitOfWork } from '../../../shared/module.ts';
+import type { ApiClient, Tx, Commit, Logger, UnitOfWork } from '../../../shared/index.ts';
 import type { PaymentsApi } from '../../payments/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import type { SagaStore } from '../db/saga-store.ts';

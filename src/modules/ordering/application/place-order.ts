@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
-import type { ApiClient } from '../../../shared/api.ts';
-import type { UnitOfWork } from '../../../shared/module.ts';
+import type { ApiClient, UnitOfWork } from '../../../shared/index.ts';
 import type { CatalogApi } from '../../catalog/index.ts';
 import { DuplicateIdempotencyKey, type OrderStore } from '../db/order-store.ts';
 import { placeOrder, type Order, type OrderLine } from '../domain/order.ts';

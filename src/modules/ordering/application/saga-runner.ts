@@ -1,8 +1,4 @@
-import type { ApiClient } from '../../../shared/api.ts';
-import type { Tx } from '../../../shared/db/database.ts';
-import type { Logger } from '../../../shared/logger.ts';
-import type { Publish } from '../../../shared/bus/subscription.ts';
-import type { UnitOfWork } from '../../../shared/module.ts';
+import type { ApiClient, Tx, Logger, Publish, UnitOfWork } from '../../../shared/index.ts';
 import type { PaymentsApi } from '../../payments/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import type { SagaState, SagaStore } from '../db/saga-store.ts';

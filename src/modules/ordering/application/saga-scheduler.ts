@@ -1,5 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import type { Logger } from '../../../shared/logger.ts';
+import type { Logger } from '../../../shared/index.ts';
 import type { SagaState, SagaStore } from '../db/saga-store.ts';
 import type { SagaRunner } from './saga-runner.ts';
 

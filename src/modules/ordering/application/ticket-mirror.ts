@@ -1,5 +1,4 @@
-import type { Subscription } from '../../../shared/bus/subscription.ts';
-import type { Logger } from '../../../shared/logger.ts';
+import type { Subscription, Logger } from '../../../shared/index.ts';
 import { TicketHandedOver, TicketReady, TicketRejected, TicketStarted } from '../../fulfillment/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import { advanceTo, type PreparationStep } from '../domain/order.ts';

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../../../shared/db/database.ts';
+import type { Executor } from '../../../shared/index.ts';
 import { once } from './prepared.ts';
 import type { Order, OrderReason, OrderStatus } from '../domain/order.ts';
 import { orders } from './schema.ts';

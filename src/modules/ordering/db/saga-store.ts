@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { query, type Executor } from '../../../shared/db/database.ts';
+import { query, type Executor } from '../../../shared/index.ts';
 import { once } from './prepared.ts';
 import type { OrderReason } from '../domain/order.ts';
 import type { SagaStep } from '../domain/saga-steps.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { busTables } from '../../../shared/bus/tables.ts';
+import { busTables } from '../../../shared/index.ts';
 import type { OrderLine, StatusEntry } from '../domain/order.ts';
 
 export const ordering = pgSchema('ordering');

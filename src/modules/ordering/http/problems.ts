@@ -1,4 +1,4 @@
-import { conflict, forbidden, notFound, unprocessable, type Problem } from '../../../shared/errors.ts';
+import { conflict, forbidden, notFound, unprocessable, type Problem } from '../../../shared/http/index.ts';
 import type { OrderingRefusal, Outcome } from '../domain/refusals.ts';
 
 const PREPARATION_STARTED = 'Preparation has started; the order can no longer be cancelled';

@@ -1,7 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../../../shared/http/app-env.ts';
-import { principalOf } from '../../../shared/http/auth.ts';
-import { json, jsonBody, operation, uuid } from '../../../shared/http/openapi.ts';
+import { type AppEnv, principalOf, json, jsonBody, operation, uuid } from '../../../shared/http/index.ts';
 import type { CancelOrder } from '../application/cancel-order.ts';
 import type { OrderQueries } from '../application/order-queries.ts';
 import type { PlaceOrder } from '../application/place-order.ts';

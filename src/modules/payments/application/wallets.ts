@@ -1,5 +1,4 @@
-import type { Publish } from '../../../shared/bus/subscription.ts';
-import type { Tx } from '../../../shared/db/database.ts';
+import type { Publish, Tx } from '../../../shared/index.ts';
 import { ConcurrencyConflict, type WalletEventStore } from '../db/wallet-event-store.ts';
 import { Wallet, WalletRefused, type Decision, type Refusal, type WalletEvent, type WalletState } from '../domain/wallet.ts';
 import { WalletCharged, WalletRefunded, type ChargeResult, type RefundResult } from '../index.ts';

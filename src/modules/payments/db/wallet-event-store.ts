@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Executor } from '../../../shared/db/database.ts';
+import type { Executor } from '../../../shared/index.ts';
 import type { WalletEvent } from '../domain/wallet.ts';
 import { walletEvents } from './schema.ts';
 

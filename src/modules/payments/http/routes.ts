@@ -1,8 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { unavailable, unprocessable, type Problem } from '../../../shared/errors.ts';
-import type { AppEnv } from '../../../shared/http/app-env.ts';
-import { principalOf } from '../../../shared/http/auth.ts';
-import { json, jsonBody, operation } from '../../../shared/http/openapi.ts';
+import { unavailable, unprocessable, type Problem, type AppEnv, principalOf, json, jsonBody, operation } from '../../../shared/http/index.ts';
 import { WalletBusy, type Wallets } from '../application/wallets.ts';
 import { MAX_BALANCE_CENTS, MAX_DEPOSIT_CENTS, WalletRefused, type Refusal } from '../domain/wallet.ts';
 

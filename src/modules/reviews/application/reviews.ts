@@ -1,6 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import type { Tx } from '../../../shared/db/database.ts';
-import type { Publish } from '../../../shared/bus/subscription.ts';
+import type { Tx, Publish } from '../../../shared/index.ts';
 import type { ReviewStore, StoredReview } from '../db/review-store.ts';
 import { eligibility, type CompletedOrder, type Eligibility } from '../domain/review.ts';
 import { ReviewPosted } from '../index.ts';

@@ -1,5 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
-import type { Executor } from '../../../shared/db/database.ts';
+import type { Executor } from '../../../shared/index.ts';
 import type { CompletedOrder } from '../domain/review.ts';
 import { completedOrders, postedReviews } from './schema.ts';
 

@@ -1,5 +1,5 @@
 import { index, integer, jsonb, pgSchema, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { busTables } from '../../../shared/bus/tables.ts';
+import { busTables } from '../../../shared/index.ts';
 
 export const reviews = pgSchema('reviews');
 export const { outbox, inbox } = busTables(reviews);

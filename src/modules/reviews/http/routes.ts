@@ -1,9 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { conflict, forbidden, unprocessable, type Problem } from '../../../shared/errors.ts';
-import type { AppEnv } from '../../../shared/http/app-env.ts';
-import { principalOf } from '../../../shared/http/auth.ts';
-import { json, jsonBody, operation, uuid } from '../../../shared/http/openapi.ts';
-import { safeText } from '../../../shared/http/text.ts';
+import { conflict, forbidden, unprocessable, type Problem, type AppEnv, principalOf, json, jsonBody, operation, uuid, safeText } from '../../../shared/http/index.ts';
 import type { ReviewRefusal, Reviews } from '../application/reviews.ts';
 import { MAX_REVIEW_TEXT } from '../domain/review.ts';
 import { ReviewDto } from '../index.ts';

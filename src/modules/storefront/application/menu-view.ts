@@ -1,10 +1,7 @@
-import type { ApiClient } from '../../../shared/api.ts';
-import type { Tx } from '../../../shared/db/database.ts';
-import type { Logger } from '../../../shared/logger.ts';
+import { type ApiClient, type Tx, type Logger, ReadSnapshot } from '../../../shared/index.ts';
 import type { CatalogApi } from '../../catalog/index.ts';
 import type { ViewsStore } from '../db/views-store.ts';
 import { averageRating } from '../domain/views.ts';
-import { ReadSnapshot } from '../../../shared/read-snapshot.ts';
 
 /** Runs writes in one transaction: a handler's `commit` or the module's unit of work. */
 export type Commit = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;

@@ -1,4 +1,4 @@
-import type { Tx } from '../../../shared/db/database.ts';
+import type { Tx } from '../../../shared/index.ts';
 import type { OrderLineView, ViewsStore } from '../db/views-store.ts';
 import { statusRank } from '../domain/views.ts';
 

@@ -1,5 +1,5 @@
 import { boolean, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { busTables } from '../../../shared/bus/tables.ts';
+import { busTables } from '../../../shared/index.ts';
 
 /**
  * storefront's read models. Every row here is derived from events (and catalog's answers to

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNotNull, lte, sql } from 'drizzle-orm';
-import type { Executor } from '../../../shared/db/database.ts';
+import type { Executor } from '../../../shared/index.ts';
 import type { CatalogItemDto } from '../../catalog/index.ts';
 import { itemRatings, menuItems, orderHistory, pendingRefresh } from './schema.ts';
 

@@ -1,7 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../../../shared/http/app-env.ts';
-import { principalOf } from '../../../shared/http/auth.ts';
-import { json, operation } from '../../../shared/http/openapi.ts';
+import { type AppEnv, principalOf, json, operation } from '../../../shared/http/index.ts';
 import type { MenuView } from '../application/menu-view.ts';
 import type { OrderHistoryView } from '../application/order-history-view.ts';
 import { MenuEntryDto, OrderHistoryEntryDto } from '../index.ts';
