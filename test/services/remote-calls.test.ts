@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { SignJWT, exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentsApi } from '../../src/modules/payments/index.ts';
+import { defineApi } from '../../src/shared/api.ts';
 import { paymentsModule } from '../../src/modules/payments/module.ts';
 import { identityModule } from '../../src/modules/identity/module.ts';
 import { loadSigningKey } from '../../src/shared/auth/keys.ts';
@@ -129,6 +130,17 @@ describe('a remote client', () => {
     const calls = seen.length;
     await expect(client.balance({ customerId: '00000000-0000-4000-8000-000000000000' })).rejects.toBeInstanceOf(ModuleUnavailableError);
     expect(seen.length).toBe(calls);
+    stop();
+  });
+
+  it('answers a declared fallback when the module cannot be reached', async () => {
+    status = 503;
+    const withFallback = defineApi('payments', {
+      balance: { ...paymentsApi.methods.balance, fallback: () => ({ balanceCents: 0 }) },
+    });
+    const { remote, stop } = await remotePayments(base, tokens);
+    const client = remote.client(withFallback);
+    expect(await client.balance({ customerId: '00000000-0000-4000-8000-000000000000' })).toEqual({ balanceCents: 0 });
     stop();
   });
 });
