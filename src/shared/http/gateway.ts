@@ -88,7 +88,8 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
       const status = c.res.status;
       observe(c.req.method, c.req.routePath ?? 'unmatched', status, seconds);
       if (status >= 500) logger.error({ method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) }, 'request failed');
-      else if (logger.isLevelEnabled('info')) logger.info({ method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) }, 'request');
+      // Liveness probes (remote instances, orchestrators) every few seconds would drown the access log.
+      else if (logger.isLevelEnabled('info') && c.req.path !== '/health/live') logger.info({ method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) }, 'request');
     });
   });
   app.use('/docs', docsHeaders());
