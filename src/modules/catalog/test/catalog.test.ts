@@ -68,4 +68,25 @@ describe('catalog', () => {
     expect(await api.getItem({ id: item.id })).toMatchObject({ id: item.id, priceCents: 200 });
     expect(await api.getItems({ ids: [item.id, '0194a000-0000-7000-8000-000000000000'] })).toHaveLength(1);
   });
+
+  it('saves a rename-only PATCH: the new name and version are read back', async () => {
+    const item = (await app.http.post('/api/catalog/items', { name: 'Latte', priceCents: 350, description: 'Milky' }, admin)).body;
+    const renamed = await app.http.patch(`/api/catalog/items/${item.id}`, { name: 'Oat latte', version: 1 }, admin);
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toEqual({ ...item, name: 'Oat latte', version: 2 });
+
+    const read = await app.http.get(`/api/catalog/items/${item.id}`);
+    expect(read.body).toEqual({ ...item, name: 'Oat latte', version: 2 });
+    expect(read.headers.get('etag')).toBe('"2"');
+    // Other modules, through the public API, see the rename too.
+    expect(await app.kernel.api(catalogApi).getItem({ id: item.id })).toMatchObject({ name: 'Oat latte', version: 2 });
+  });
+
+  it('saves nothing for a PATCH that repeats the current values: the version stays', async () => {
+    const item = (await app.http.post('/api/catalog/items', { name: 'Mocha', priceCents: 420 }, admin)).body;
+    const same = await app.http.patch(`/api/catalog/items/${item.id}`, { name: 'Mocha', priceCents: 420, version: 1 }, admin);
+    expect(same.status).toBe(200);
+    expect(same.body).toEqual(item);
+    expect(await app.kernel.api(catalogApi).getItem({ id: item.id })).toMatchObject({ version: 1 });
+  });
 });
