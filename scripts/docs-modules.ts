@@ -11,8 +11,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { modules } from '../src/modules.ts';
-import { kernelSettings, type SettingsSchema } from '../src/shared/config.ts';
+import { kernelSettings } from '../src/shared/config.ts';
 import { subscribedEvents, type ModuleDefinition } from '../src/shared/module.ts';
+import { settingsTable } from './settings-table.ts';
 
 const target = fileURLToPath(new URL('../docs/modules.md', import.meta.url));
 const readme = fileURLToPath(new URL('../README.md', import.meta.url));
@@ -40,17 +41,6 @@ function describe(json: Json): string {
   if (json.const !== undefined) return JSON.stringify(json.const);
   if (json.enum) return json.enum.map((v) => JSON.stringify(v)).join(' \\| ');
   return type ?? 'any';
-}
-
-/** A settings schema as a table: variable, default, meaning (the `.describe()` text). */
-function settingsTable(schema: SettingsSchema): string[] {
-  const rows = ['| variable | default | meaning |', '|---|---|---|'];
-  for (const [name, field] of Object.entries(schema.shape) as [string, z.ZodType][]) {
-    const def = field._zod.def as { type: string; defaultValue?: unknown };
-    const fallback = def.type === 'default' ? `\`${String(def.defaultValue)}\`` : '(unset)';
-    rows.push(`| \`${name}\` | ${fallback} | ${(field.description ?? '').replace(/\|/g, '\\|')} |`);
-  }
-  return rows;
 }
 
 /** README's configuration tables: the kernel's, then each module's under its name. */

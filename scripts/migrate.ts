@@ -9,10 +9,12 @@ import { migrateModules } from '../src/shared/db/migrate.ts';
 import { migrationPlan, openDatabase } from '../src/shared/db/open.ts';
 
 const config = loadConfig();
+// A module that was extracted keeps its schema in its own service's database.
+const hosted = modules.filter((m) => !m.hostedElsewhere);
 const db = openDatabase(config, 2);
 try {
-  await migrateModules(db, migrationPlan(modules, MIGRATIONS_ROOT));
-  console.log(`migrated ${modules.map((m) => m.name).join(', ')} on ${db.kind}`);
+  await migrateModules(db, migrationPlan(hosted, MIGRATIONS_ROOT));
+  console.log(`migrated ${hosted.map((m) => m.name).join(', ')} on ${db.kind}`);
 } finally {
   await db.close();
 }

@@ -4,7 +4,7 @@
  * tests); the `architecture/kernel-entry` lint rule holds them to it, so the kernel's inner
  * files can move without touching a module, and an extracted service needs only what this lists.
  */
-export { defineModule, type ModuleContext, type ModuleDefinition, type ModuleInstance, type UnitOfWork } from './module.ts';
+export { defineModule, remoteModule, type RemoteDeclaration, type ModuleContext, type ModuleDefinition, type ModuleInstance, type UnitOfWork } from './module.ts';
 export { defineApi, type ApiClient, type ApiContract, type ApiImplementation, type MethodContract } from './api.ts';
 export { defineEvent, type Envelope, type EventContract, type PayloadOf } from './bus/contract.ts';
 export { subscribe, type Commit, type DeliveryContext, type Publish, type Subscription } from './bus/subscription.ts';

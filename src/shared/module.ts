@@ -81,6 +81,11 @@ export interface ModuleDefinition<C extends ApiContract = ApiContract, S extends
   readonly publishes: readonly EventContract[];
   /** Its subscriptions by name, declared up front so the kernel can verify the graph and route events before start. */
   readonly subscribesTo: E;
+  /**
+   * Set for a module that left this codebase (`npm run extract -- <m> --apply`): only its public
+   * declaration is here, so it can be called, routed to and subscribed for, never hosted.
+   */
+  readonly hostedElsewhere?: true;
   setup(ctx: ModuleContext<S>): ModuleInstance<C, E> | Promise<ModuleInstance<C, E>>;
 }
 
@@ -94,3 +99,27 @@ export function defineModule<
 
 /** The event contracts a module subscribes to, one per subscription. */
 export const subscribedEvents = (m: { subscribesTo: Subscriptions }): EventContract[] => Object.values(m.subscribesTo);
+
+/** What a process needs to know of a module that runs as its own service: everything but its implementation. */
+export type RemoteDeclaration<C extends ApiContract = ApiContract, E extends Subscriptions = Subscriptions> = Pick<
+  ModuleDefinition<C, SettingsSchema, E>,
+  'name' | 'mountPath' | 'provides' | 'requires' | 'publishes' | 'subscribesTo'
+>;
+
+/**
+ * A module known here only by its public declaration. Its tables and setup live in its own
+ * service; reaching for them is a topology mistake, so they fail loudly instead of half-working.
+ */
+export function remoteModule<C extends ApiContract, E extends Subscriptions>(declaration: RemoteDeclaration<C, E>): ModuleDefinition<C, SettingsSchema, E> {
+  const elsewhere = () => new Error(`${declaration.name} runs as its own service; this codebase holds only its public declaration`);
+  return {
+    ...declaration,
+    hostedElsewhere: true,
+    get tables(): BusTables {
+      throw elsewhere();
+    },
+    setup() {
+      throw elsewhere();
+    },
+  };
+}

@@ -22,7 +22,10 @@ export function planTopology(modules: readonly ModuleDefinition[], config: Confi
   const problems: string[] = [];
   const listed = config.MODULES;
   if (listed) for (const name of listed) if (!known.has(name)) problems.push(`MODULES names "${name}", which is not a module (known: ${[...known.keys()].join(', ')})`);
-  const hostedNames = new Set(listed ? listed.filter((n) => known.has(n)) : known.keys());
+  const elsewhere = new Set(modules.filter((m) => m.hostedElsewhere).map((m) => m.name));
+  if (listed) for (const name of listed) if (elsewhere.has(name)) problems.push(`MODULES names "${name}", which was extracted and runs as its own service: remove it from MODULES and set ${serviceUrlsVariable(name)}`);
+  const hostable = [...known.keys()].filter((n) => !elsewhere.has(n));
+  const hostedNames = new Set(listed ? listed.filter((n) => known.has(n) && !elsewhere.has(n)) : hostable);
   const hosted = modules.filter((m) => hostedNames.has(m.name));
 
   const remote: Topology['remote'][number][] = [];
@@ -63,7 +66,7 @@ export function planTopology(modules: readonly ModuleDefinition[], config: Confi
       }
     }
   }
-  if (listed && !hosted.some((m) => m.issuesTokens) && !config.JWT_JWKS_URL && !config.JWT_PRIVATE_KEY) {
+  if ((listed || elsewhere.size > 0) && !hosted.some((m) => m.issuesTokens) && !config.JWT_JWKS_URL && !config.JWT_PRIVATE_KEY) {
     problems.push('no module hosted here issues access tokens: set JWT_JWKS_URL to the token issuer\'s /.well-known/jwks.json (or share its JWT_PRIVATE_KEY)');
   }
   if (hosted.length === 0 && problems.length === 0) problems.push('MODULES names no module to host');

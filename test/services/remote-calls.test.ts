@@ -4,8 +4,7 @@ import { SignJWT, exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentsApi } from '../../src/modules/payments/index.ts';
 import { defineApi } from '../../src/shared/api.ts';
-import { paymentsModule } from '../../src/modules/payments/module.ts';
-import { identityModule } from '../../src/modules/identity/module.ts';
+import { modules } from '../../src/modules.ts';
 import { loadSigningKey } from '../../src/shared/auth/keys.ts';
 import { ContractViolationError, ModuleUnavailableError } from '../../src/shared/errors.ts';
 import { createLogger } from '../../src/shared/logger.ts';
@@ -35,7 +34,8 @@ describe('internal routes refuse what is not a service token for their module', 
 
   beforeAll(async () => {
     pem = await exportPKCS8((await generateKeyPair('ES256', { extractable: true })).privateKey);
-    app = await startTestApp({ modules: [identityModule, paymentsModule], config: { SERVICE_TOKEN_KEY: pem } });
+    // Definitions by name from the composition root, so this file outlives an extraction of either.
+    app = await startTestApp({ modules: modules.filter((m) => m.name === 'identity' || m.name === 'payments'), config: { SERVICE_TOKEN_KEY: pem } });
     tokens = new ServiceTokens(await loadSigningKey(pem, 'memory://'), 'test-caller', { jwksUrls: [] });
   });
   afterAll(() => app?.stop());
