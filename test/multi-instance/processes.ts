@@ -22,14 +22,21 @@ export interface AppProcess {
  * Spawns an app process and waits until it listens: test/multi-instance/server.ts (identity and
  * the probe fixture) by default, or the real composition root with `entry: 'src/main.ts'`.
  */
-export async function startProcess(name: string, env: Record<string, string>, entry = 'test/multi-instance/server.ts'): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
+export async function startProcess(
+  name: string,
+  env: Record<string, string>,
+  entry = 'test/multi-instance/server.ts',
+  /** Another project's folder, or another runtime (`['deno', ['run', '--allow-all', 'src/main.ts']]`). */
+  options: { cwd?: string; command?: [string, string[]] } = {},
+): Promise<AppProcess> {
+  const [command, args] = options.command ?? [process.execPath, ['--import', 'tsx', entry]];
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? ROOT,
     env: {
       ...process.env,
       PORT: '0',
       // src/main.ts announces its port in an info line.
-      LOG_LEVEL: entry === 'src/main.ts' ? 'info' : 'warn',
+      LOG_LEVEL: entry === 'src/main.ts' || options.command ? 'info' : 'warn',
       PASSWORD_HASH_COST: '10',
       // Instances on a private network: readiness details open, sign-up limits out of the way.
       OPERATIONS_PUBLIC: 'true',
