@@ -5,6 +5,7 @@
  *   npm run extract -- <module> --out <dir> --apply    also remove the module's implementation from the monolith
  *   npm run extract -- <module> --undo --from <dir>    bring an applied extraction back from the service's folder
  *   npm run extract -- --status                        each module: extractable, or why not
+ *   npm run extract -- --all --out <dir>               every extractable module into <dir>/<module>
  *
  * Refuses, naming the file and import, a module that imports another module's internals, reads
  * another module's tables or needs a module that would then be hosted nowhere.
@@ -61,8 +62,24 @@ async function main(): Promise<void> {
         continue;
       }
       const { plan: p } = await plan(m.name);
-      const blocked = [...p.refusals, ...outsideUsers(root, m.name).map((u) => `--apply: ${u}`)];
-      console.log(blocked.length === 0 ? `${m.name}: extractable (${p.tests.included.length} tests go along, ${p.tests.left.length} stay)` : `${m.name}: not extractable\n  ${blocked.join('\n  ')}`);
+      if (p.refusals.length > 0) {
+        console.log(`${m.name}: not extractable\n  ${p.refusals.join('\n  ')}`);
+        continue;
+      }
+      const users = outsideUsers(root, m.name);
+      console.log(`${m.name}: extractable (${p.tests.included.length} of its tests go along, ${p.tests.left.length} stay)`);
+      if (users.length > 0) console.log(`  --apply first needs these files to stop importing its implementation:\n    ${users.join('\n    ')}`);
+    }
+    return;
+  }
+  if (flag('--all')) {
+    // Every module into <dir>/<module>, or the reason it cannot go: the README's status table comes from this.
+    const dir = option('--out');
+    if (!dir) refuse('--all', ['--out <dir> is required']);
+    for (const m of modules.filter((d) => !d.hostedElsewhere)) {
+      const { plan: p, generated } = await plan(m.name);
+      if (p.refusals.length > 0) console.log(`${m.name}: not extractable\n  ${p.refusals.join('\n  ')}`);
+      else console.log(`${m.name}: wrote ${writeProject(root, path.resolve(dir, m.name), p, generated).length} files`);
     }
     return;
   }

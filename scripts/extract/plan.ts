@@ -103,8 +103,11 @@ export async function planExtraction(root: string, modules: readonly ModuleDefin
   for (const file of moduleFiles.filter((f) => f.endsWith('.test.ts'))) {
     const text = graph.text(file);
     const closure = graph.closure([file], follow);
+    const booted = [...text.matchAll(/moduleNamed\('([a-z0-9-]+)'\)/g)].map((x) => x[1]).find((x) => x !== name);
     const needs = /\b(signUp|adminToken)\(/.test(text)
       ? 'signs accounts up through identity'
+      : booted
+        ? `boots ${booted} beside it`
       : /\bstartTestApp\(/.test(text) && alone
         ? alone
         : otherMounts.find((o) => text.includes(`'${o.mount}`) || text.includes(`\`${o.mount}`))?.name;

@@ -8,13 +8,15 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The composition root first: it loads modules in the order the application does.
 import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
-import { catalogModule } from '../../src/modules/catalog/module.ts';
-import { identityModule } from '../../src/modules/identity/module.ts';
 import { query, type Db } from '../../src/shared/db/database.ts';
 import { databaseNameOf, moduleRoleName } from '../../src/shared/db/roles.ts';
 import { createKernel } from '../../src/shared/kernel.ts';
 import type { ModuleDefinition } from '../../src/shared/module.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { moduleNamed } from '../support/modules.ts';
+
+const catalogModule = moduleNamed('catalog');
+const identityModule = moduleNamed('identity');
 
 const url = process.env['DATABASE_URL'];
 if (!url) console.warn('module-roles.test.ts skipped: set DATABASE_URL to a Postgres server to check per-module database roles');

@@ -1,9 +1,11 @@
 /** The BullMQ transport's operational surface: Bull Board (admins only) and Redis readiness. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { identityModule } from '../../src/modules/identity/module.ts';
 import { createProbeModule } from '../fixtures/probe/module.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { dropPrefix, redisUrl, uniquePrefix } from './harness.ts';
+import { moduleNamed } from '../support/modules.ts';
+
+const identityModule = moduleNamed('identity');
 
 describe.skipIf(!process.env['REDIS_URL'])('BullMQ admin surface (set REDIS_URL to run)', () => {
   const prefix = uniquePrefix('board');

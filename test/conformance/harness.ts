@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
-import { identityModule } from '../../src/modules/identity/module.ts';
 import type { Envelope } from '../../src/shared/bus/contract.ts';
 import type { Config } from '../../src/shared/config.ts';
 import { createKernel, type Kernel } from '../../src/shared/kernel.ts';
@@ -11,6 +10,9 @@ import { eventually } from '../../src/shared/testing/scenario.ts';
 import { createProbeModule, type ProbeControl } from '../fixtures/probe/module.ts';
 import { freshDatabase } from '../support/database.ts';
 import { httpClient, testConfig, type Http } from '../support/test-app.ts';
+import { moduleNamed } from '../support/modules.ts';
+
+const identityModule = moduleNamed('identity');
 
 export interface Effect {
   eventId: string;

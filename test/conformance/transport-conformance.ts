@@ -4,12 +4,14 @@
  * One `*.test.ts` per transport calls `describeTransportConformance` with its settings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { identityModule } from '../../src/modules/identity/module.ts';
 import type { Config } from '../../src/shared/config.ts';
 import { eventually } from '../../src/shared/testing/scenario.ts';
 import { createProbeModule, PROBE_SUBSCRIPTIONS, type ProbeControl } from '../fixtures/probe/module.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { bootProbeApp, duplicates, durableDatabase, effects, ping, probeEnvelope, settled } from './harness.ts';
+import { moduleNamed } from '../support/modules.ts';
+
+const identityModule = moduleNamed('identity');
 
 const MAX_ATTEMPTS = 4;
 const BACKOFF_MS = 100;

@@ -18,6 +18,7 @@ const ready = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_URL'] &&
 if (!ready) console.warn('extract.test.ts skipped: runs with DATABASE_URL, REDIS_URL and EVENT_TRANSPORT=bullmq');
 
 const rand = () => Math.random().toString(36).slice(2, 10);
+const step = (what: string) => console.info(`[extract test] ${new Date().toISOString()} ${what}`);
 const DENO = path.join(ROOT, 'node_modules/.bin/deno');
 
 /**
@@ -145,12 +146,14 @@ describe.skipIf(!ready)('extracting payments and fulfillment', () => {
       const again = await npm(monolith, ['run', 'extract:data', '--', name, '--from', dbs[0]!.url!, '--to', db.url!, '--migrations', path.join(dir, 'migrations', name)]).catch((e: Error) => e.message);
       expect(again).toContain('refusing: the target already holds');
     }
+    step('data moved');
     // The runtime stage of the Dockerfile: production dependencies only, the built bundle, the migrations.
     await npm(payments, ['run', 'build']);
     const image = path.join(work, 'payments-image');
     for (const f of ['package.json', 'package-lock.json', 'dist', 'migrations']) cpSync(path.join(payments, f), path.join(image, f), { recursive: true });
     await run(image, 'sh', ['-c', `${DOCKER_COMMANDS.runtime[0]} --prefer-offline --no-audit --no-fund`]);
 
+    step('image built; starting the services');
     const [g, p, f] = await freePorts(3);
     const jwks = { JWT_JWKS_URL: `http://127.0.0.1:${g}/.well-known/jwks.json` };
     const service = (port: number, db: string) => ({ ...common(), ...jwks, PORT: String(port), DATABASE_URL: db, OPERATIONS_PUBLIC: 'true' });
@@ -166,6 +169,7 @@ describe.skipIf(!ready)('extracting payments and fulfillment', () => {
       { cwd: monolith },
     );
     running.push(gateway);
+    step('gateway up');
 
     const login = async (email: string, password: string) => (await gateway.request('/api/identity/login', { body: { email, password } })).body.accessToken as string;
     const token = await login(before.email, 'correct-horse');

@@ -6,11 +6,13 @@
  */
 import { serve } from '@hono/node-server';
 import { MIGRATIONS_ROOT, OPERATOR_ROLE } from '../../src/app.ts';
-import { identityModule } from '../../src/modules/identity/module.ts';
 import type { Transport } from '../../src/shared/bus/transport.ts';
 import { loadConfig } from '../../src/shared/config.ts';
 import { createKernel } from '../../src/shared/kernel.ts';
 import { createProbeModule } from '../fixtures/probe/module.ts';
+import { moduleNamed } from '../support/modules.ts';
+
+const identityModule = moduleNamed('identity');
 
 const stalled: Transport = {
   name: 'stalled',

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // First: the app loads the zod OpenAPI extension before any module's contracts.
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { storefrontModule } from '../../src/modules/storefront/module.ts';
 import { rebuildProjection } from '../../src/shared/bus/rebuild.ts';
 import { eventually } from '../../src/shared/testing/scenario.ts';
 import { storefrontRows } from './support.ts';
+import { moduleNamed } from '../support/modules.ts';
+
+const storefrontModule = moduleNamed('storefront');
 
 interface Order {
   id: string;

@@ -5,12 +5,14 @@ import { uuidv7 } from 'uuidv7';
 import { ItemChanged } from '../../src/modules/catalog/index.ts';
 import { OrderPlaced, OrderStatusChanged } from '../../src/modules/ordering/index.ts';
 import { ReviewPosted } from '../../src/modules/reviews/index.ts';
-import { storefrontModule } from '../../src/modules/storefront/module.ts';
 import type { Envelope } from '../../src/shared/bus/contract.ts';
 import { rebuildProjection } from '../../src/shared/bus/rebuild.ts';
 import { query } from '../../src/shared/db/database.ts';
 import { eventually, scenario } from '../../src/shared/testing/scenario.ts';
 import { sql } from 'drizzle-orm';
+import { moduleNamed } from '../support/modules.ts';
+
+const storefrontModule = moduleNamed('storefront');
 
 interface MenuEntry {
   id: string;

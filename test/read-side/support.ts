@@ -2,14 +2,16 @@
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { catalogModule } from '../../src/modules/catalog/module.ts';
-import { identityModule } from '../../src/modules/identity/module.ts';
 import { OrderCompleted, OrderPlaced, OrderStatusChanged, type OrderLine } from '../../src/modules/ordering/index.ts';
-import { reviewsModule } from '../../src/modules/reviews/module.ts';
-import { storefrontModule } from '../../src/modules/storefront/module.ts';
 import { query } from '../../src/shared/db/database.ts';
 import type { ModuleDefinition } from '../../src/shared/module.ts';
 import { orderingFixture } from './fixtures/ordering-fixture.ts';
+import { moduleNamed } from '../support/modules.ts';
+
+const catalogModule = moduleNamed('catalog');
+const identityModule = moduleNamed('identity');
+const reviewsModule = moduleNamed('reviews');
+const storefrontModule = moduleNamed('storefront');
 
 /** The read side with a stand-in ordering publisher: no saga, so tests decide what happened. */
 export async function startReadSide() {

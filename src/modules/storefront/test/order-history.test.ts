@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app.ts';
-import { catalogModule } from '../../catalog/module.ts';
-import { defineModule } from '../../../shared/module.ts';
 import type { Db } from '../../../shared/db/database.ts';
 import { OrderHistoryView } from '../application/order-history-view.ts';
 import { ViewsStore } from '../db/views-store.ts';
 import * as schema from '../db/schema.ts';
+import { defineModule } from '../../../shared/module.ts';
+import { moduleNamed } from '../../../../test/support/modules.ts';
+
+const catalogModule = moduleNamed('catalog');
 
 /** storefront's storage alone: catalog gives it an API to require, nothing else runs. */
 const storageOnly = defineModule({ name: 'storefront', tables: schema, requires: [], publishes: [], subscribesTo: {}, setup: () => ({}) });

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { uuidv7 } from 'uuidv7';
-import { catalogModule } from '../../catalog/module.ts';
 import { ViewsStore } from '../db/views-store.ts';
 import { averageRating } from '../domain/views.ts';
 import * as schema from '../db/schema.ts';
 import { defineModule } from '../../../shared/module.ts';
+import { moduleNamed } from '../../../../test/support/modules.ts';
+
+const catalogModule = moduleNamed('catalog');
 
 /** storefront's storage alone: catalog gives it an API to require, nothing else runs. */
 const storageOnly = defineModule({ name: 'storefront', tables: schema, requires: [], publishes: [], subscribesTo: {}, setup: () => ({}) });
