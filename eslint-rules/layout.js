@@ -13,6 +13,7 @@ export function relative(root, file) {
 
 /**
  * kind: 'module' (with module name and area: entry | definition | tables | test | internal),
+ * where a definition is `module.ts`, or `remote.ts` once the module was extracted and only declared here;
  * 'shared', 'composition-root', 'scripts', 'test', 'other'.
  */
 export function classify(rel) {
@@ -24,7 +25,7 @@ export function classify(rel) {
     const area =
       inner === 'index.ts'
         ? 'entry'
-        : inner === 'module.ts'
+        : inner === 'module.ts' || inner === 'remote.ts'
           ? 'definition'
           : inner.startsWith('db/')
             ? 'tables'

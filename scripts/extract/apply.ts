@@ -12,6 +12,7 @@ import { serviceUrlsVariable } from '../../src/shared/topology.ts';
 import { declarationSource, fullDeclaration, importLines, type Named, type Uses } from './declarations.ts';
 import { SourceGraph } from './graph.ts';
 import { filesUnder } from './plan.ts';
+import { STAYED } from './project.ts';
 
 const SOURCE_DIRS = ['src', 'test', 'scripts', 'bench', 'clients'];
 
@@ -69,13 +70,18 @@ export function undoExtraction(root: string, name: string, from: string): string
   if (!existsSync(path.join(from, own, 'module.ts'))) throw new Error(`${from} holds no ${own}/module.ts: pass --from the extracted service's folder`);
   const variable = definitionExport(root, name, 'remote.ts');
   const restored: string[] = [];
-  for (const dir of [own, `migrations/${name}`]) {
-    for (const file of filesUnder(from, dir)) {
-      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      copyFileSync(path.join(from, file), path.join(root, file));
-      restored.push(file);
+  const bring = (base: string, dir: string) => {
+    if (!existsSync(path.join(base, dir))) return;
+    for (const rel of filesUnder(base, dir)) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      copyFileSync(path.join(base, rel), path.join(root, rel));
+      restored.push(rel);
     }
-  }
+  };
+  bring(from, own);
+  bring(from, `migrations/${name}`);
+  // The tests that needed the rest of the monolith waited beside the service.
+  bring(path.join(from, STAYED), own);
   rmSync(path.join(root, own, 'remote.ts'));
   rmSync(path.join(root, 'contracts', `${name}.provider.json`), { force: true });
   const modulesTs = path.join(root, 'src/modules.ts');

@@ -15,6 +15,8 @@ export interface ExtractionPlan {
   /** Files copied from the monolith, project-relative. */
   copied: string[];
   tests: { included: string[]; left: { file: string; reason: string }[] };
+  /** The module's files the service does not take (tests that need other modules): kept aside for --undo. */
+  stayingBehind: string[];
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   refusals: string[];
@@ -41,7 +43,7 @@ export function filesUnder(root: string, dir: string): string[] {
 
 const isTest = (rel: string) => /\/test\//.test(rel) || rel.endsWith('.test.ts');
 
-export async function planExtraction(root: string, modules: readonly ModuleDefinition[], name: string, generated: (plan: Omit<ExtractionPlan, 'copied' | 'tests' | 'dependencies' | 'devDependencies' | 'refusals'>) => Map<string, string>): Promise<ExtractionPlan> {
+export async function planExtraction(root: string, modules: readonly ModuleDefinition[], name: string, generated: (plan: Pick<ExtractionPlan, 'module' | 'neighbours'>) => Map<string, string>): Promise<ExtractionPlan> {
   const module = modules.find((m) => m.name === name);
   if (!module) throw new Error(`"${name}" is not a module of this monolith (modules: ${modules.map((m) => m.name).join(', ')})`);
   const refusals: string[] = [];
@@ -139,6 +141,7 @@ export async function planExtraction(root: string, modules: readonly ModuleDefin
     module,
     neighbours,
     copied: [...copied].sort(),
+    stayingBehind: filesUnder(root, `src/modules/${name}`).filter((f) => !copied.has(f) && !virtual.has(f)),
     tests: { included: included.sort(), left },
     dependencies: sortedPins(runtimePackages),
     devDependencies: sortedPins([...devPackages].filter((p) => !runtimePackages.has(p))),

@@ -11,6 +11,9 @@ import { settingsTable } from '../settings-table.ts';
 import { clusterUrls, DOCKERIGNORE, dockerfile, kubernetesManifests } from './deploy.ts';
 import type { ExtractionPlan } from './plan.ts';
 
+/** Folder of the module's files that only run inside the monolith. */
+export const STAYED = 'monolith-only';
+
 export function writeProject(root: string, out: string, plan: ExtractionPlan, generated: Map<string, string>): string[] {
   if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty: extract into a new folder`);
   const written: string[] = [];
@@ -25,6 +28,14 @@ export function writeProject(root: string, out: string, plan: ExtractionPlan, ge
     written.push(rel);
   }
   for (const [rel, text] of generated) write(rel, text);
+  // What --apply takes out of the monolith and the service does not run (tests that need other
+  // modules), kept beside the service so that --undo can put every file back.
+  for (const rel of plan.stayingBehind) {
+    mkdirSync(path.dirname(path.join(out, STAYED, rel)), { recursive: true });
+    copyFileSync(path.join(root, rel), path.join(out, STAYED, rel));
+  }
+  const eslintConfig = path.join(out, 'eslint.config.js');
+  if (existsSync(eslintConfig)) writeFileSync(eslintConfig, readFileSync(eslintConfig, 'utf8').replace('ignores: [', `ignores: ['${STAYED}/**', `));
   const m = plan.module;
   const monolith = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines?: unknown; scripts: Record<string, string> };
   write(
@@ -118,6 +129,9 @@ go in a Secret named \`cafe-${m.name}-secrets\`; the ConfigMap holds the rest.
 ## Tests that stayed behind
 
 ${plan.tests.left.length === 0 ? 'None: every test of the module came along.' : plan.tests.left.map((t) => `- \`${t.file}\`: ${t.reason}`).join('\n')}
+
+They are kept in \`${STAYED}/\` (outside the build, the lint and the test run), and
+\`npm run extract -- ${m.name} --undo\` in the monolith puts them back.
 
 ## Contract
 
