@@ -15,7 +15,8 @@ type Document = { paths: Record<string, Record<string, unknown>>; components: Re
  * document, although payments and fulfillment answer from processes of their own.
  */
 let services: Services | undefined;
-const topology = async () => (services ??= await startServices({ extra: { REMOTE_DOCUMENT_TTL_MS: '1000' } }));
+// A client-facing tour, not a breaker drill: the timeout stays generous for a loaded machine's cold first calls.
+const topology = async () => (services ??= await startServices({ extra: { REMOTE_TIMEOUT_MS: '5000', REMOTE_DOCUMENT_TTL_MS: '1000' } }));
 
 if (ready) {
   describeCafeContract(
