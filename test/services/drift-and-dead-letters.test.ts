@@ -48,6 +48,8 @@ describe.skipIf(!ready)('a gateway in front of a fulfillment of another version'
 
   beforeAll(async () => {
     s = await startServices({
+      // Generous for a loaded machine's cold first calls: these tests watch contracts, not breakers.
+      extra: { REMOTE_TIMEOUT_MS: '5000' },
       variants: { fulfillment: { entry: 'test/services/fixtures/drifted-fulfillment.ts', env: { FULFILLMENT_DRIFT: 'answer', TICKET_FAILURES } } },
     });
     contract = new ResponseContract(await (await fetch(`${s.gateway.url}/openapi.json`)).json(), ['/internal']);
