@@ -25,7 +25,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Events a subscription gave up on after its retries */
+        /**
+         * Events a subscription gave up on after its retries
+         * @description Gathered from every process of the deployment; a module that could not be asked is named in X-Unreachable-Modules.
+         */
         get: operations["listDeadLetters"];
         put?: never;
         post?: never;
@@ -523,7 +526,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document */
+        /**
+         * This document
+         * @description Operations of modules hosted in other processes come from their own documents; a module whose document could not be fetched is named in X-Unreachable-Modules.
+         */
         get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
@@ -841,6 +847,8 @@ export interface components {
         "WWW-Authenticate": string;
         /** @description The request id: the incoming X-Request-Id when acceptable, otherwise a fresh UUIDv7 */
         "X-Request-Id": string;
+        /** @description Modules hosted in other processes that could not be asked, comma-separated: the answer lacks their part */
+        "X-Unreachable-Modules": string;
     };
     pathItems: never;
 }
@@ -891,6 +899,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Unreachable-Modules": components["headers"]["X-Unreachable-Modules"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -920,6 +929,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1003,6 +1022,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription belongs to a module in another process, which is unavailable */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listMenuItems: {
@@ -1037,6 +1077,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1131,6 +1181,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMenuItem: {
@@ -1188,6 +1248,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1307,6 +1377,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listTickets: {
@@ -1363,6 +1443,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1455,6 +1545,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     markTicketReady: {
@@ -1531,6 +1631,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1647,6 +1757,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     startTicket: {
@@ -1723,6 +1843,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1810,6 +1940,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1914,6 +2054,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMyAccount: {
@@ -1958,6 +2108,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2045,6 +2205,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2142,6 +2312,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2257,6 +2437,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many sign-ins at once (`busy`); try again after Retry-After */
             503: {
                 headers: {
@@ -2302,6 +2492,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2420,6 +2620,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description catalog is unavailable, so the order cannot be priced */
             503: {
                 headers: {
@@ -2497,6 +2707,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2599,6 +2819,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description fulfillment is unavailable, so the ticket cannot be withdrawn yet */
             503: {
                 headers: {
@@ -2644,6 +2874,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2738,6 +2978,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The wallet is busy with other payments; send the deposit again after Retry-After */
             503: {
                 headers: {
@@ -2795,6 +3045,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2909,6 +3169,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getShopMenu: {
@@ -2951,6 +3221,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMyOrderHistory: {
@@ -2985,6 +3265,16 @@ export interface operations {
             };
             /** @description Unexpected error; quote the request id when reporting it */
             500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3207,6 +3497,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Unreachable-Modules": components["headers"]["X-Unreachable-Modules"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -53,6 +53,7 @@ export const kernelSettings = z.object({
   REMOTE_BREAKER_HALF_OPEN_MS: positiveInt.default(5000).describe('how long an open breaker waits before one trial call'),
   REMOTE_HEALTH_INTERVAL_MS: positiveInt.default(2000).describe('how often each remote instance\'s `/health/live` is probed'),
   REMOTE_DNS_REFRESH_MS: positiveInt.default(10_000).describe('how often DNS names in `SERVICE_<MODULE>_URLS` are resolved again'),
+  REMOTE_DOCUMENT_TTL_MS: positiveInt.default(300_000).describe('how long the gateway keeps a remote module\'s OpenAPI operations before asking for them again'),
 
   EVENT_TRANSPORT: z.enum(['inprocess', 'bullmq']).default('inprocess').describe('`inprocess` or `bullmq`'),
   REDIS_URL: z.string().url().optional().describe('required with `EVENT_TRANSPORT=bullmq`'),

@@ -109,6 +109,25 @@ describe('a remote client', () => {
     stop();
   });
 
+  it('reports a request the remote contract refuses, and a violation further along, as the ContractViolationError they name', async () => {
+    const { client, stop } = await remotePayments(base, tokens);
+    const charge = () => client.charge({ customerId: '00000000-0000-4000-8000-000000000000', orderId: '00000000-0000-4000-8000-000000000001', amountCents: 5 });
+    status = 400;
+    answer = { type: 'https://cafe.example/problems/contract-violation', status: 400, errors: [{ field: 'currency', message: 'Required' }] };
+    const calls = seen.length;
+    await expect(charge()).rejects.toThrow(/payments\.charge was called with data its contract refuses: currency: Required/);
+    // A refused contract is no outage: not retried, whatever the method's idempotency.
+    expect(seen.length - calls).toBe(1);
+    status = 502;
+    answer = { type: 'https://cafe.example/problems/contract-violation', status: 502, module: 'ledger', method: 'post', side: 'output', violations: [{ field: 'entry.id', message: 'Invalid UUID' }] };
+    const nested = await charge().catch((e: unknown) => e);
+    expect(nested).toBeInstanceOf(ContractViolationError);
+    expect(nested).toMatchObject({ module: 'ledger', method: 'post', side: 'output' });
+    expect(String(nested)).toMatch(/ledger\.post answered .*entry\.id: Invalid UUID/);
+    status = 200;
+    stop();
+  });
+
   it('keeps data results as data and turns 5xx into ModuleUnavailableError after its retry', async () => {
     answer = { outcome: 'declined', reason: 'insufficient_funds', balanceCents: 0 };
     const { client, stop } = await remotePayments(base, tokens);

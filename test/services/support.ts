@@ -16,6 +16,15 @@ export async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
+export type ServiceName = 'gateway' | 'payments' | 'fulfillment';
+
+export interface ServicesOptions {
+  extra?: Record<string, string>;
+  secondPayments?: boolean;
+  /** A service's entry point other than src/main.ts (a fixture of another version), and its own settings. */
+  variants?: Partial<Record<ServiceName, { entry?: string; env?: Record<string, string> }>>;
+}
+
 export interface Services {
   gateway: AppProcess;
   payments: AppProcess;
@@ -23,7 +32,7 @@ export interface Services {
   secondPayments?: AppProcess;
   ports: { gateway: number; payments: number; fulfillment: number; secondPayments: number };
   /** Starts one more process of a planned service (a second payments instance, or a restart). */
-  start(name: 'gateway' | 'payments' | 'fulfillment', overrides?: Record<string, string>): Promise<AppProcess>;
+  start(name: ServiceName, overrides?: Record<string, string>): Promise<AppProcess>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +51,7 @@ export const FAST = {
  * The café as services, exactly as `npm run start:services` plans it: three real `node`
  * children from the same sources, each on a database of its own, meeting on one Redis.
  */
-export async function startServices(options: { extra?: Record<string, string>; secondPayments?: boolean } = {}): Promise<Services> {
+export async function startServices(options: ServicesOptions = {}): Promise<Services> {
   const dbs = await Promise.all([freshDatabase(), freshDatabase(), freshDatabase()]);
   const [g, p, f, p2] = await freePorts(4);
   const keys = await developmentKeys();
@@ -69,9 +78,10 @@ export async function startServices(options: { extra?: Record<string, string>; s
   );
   const byName = new Map(plan.map((s) => [s.name, s]));
   const running: AppProcess[] = [];
-  const start = async (name: 'gateway' | 'payments' | 'fulfillment', overrides: Record<string, string> = {}) => {
+  const start = async (name: ServiceName, overrides: Record<string, string> = {}) => {
     const service = byName.get(name)!;
-    const child = await startProcess(name, { ...service.env, ...overrides }, 'src/main.ts');
+    const variant = options.variants?.[name];
+    const child = await startProcess(name, { ...service.env, ...variant?.env, ...overrides }, variant?.entry ?? 'src/main.ts');
     running.push(child);
     return child;
   };

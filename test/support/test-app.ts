@@ -122,19 +122,22 @@ async function login(http: Http, email: string, password: string): Promise<strin
 }
 
 /**
- * The test suites' one door into an app. Every answer is checked against the OpenAPI document the
- * app serves before a test sees it: a route that answers what its document does not declare fails
- * whichever test called it. `undocumented` names extra path prefixes that are outside the document on purpose.
+ * The test suites' one door into an app: a kernel in this process, or the base URL of a running
+ * server (the gateway of the café as services). Every answer is checked against the OpenAPI
+ * document the app serves before a test sees it: a route that answers what its document does not
+ * declare fails whichever test called it. `undocumented` names extra path prefixes that are
+ * outside the document on purpose.
  */
-export function httpClient(kernel: Kernel, options: { undocumented?: readonly string[] } = {}): Http {
+export function httpClient(target: Kernel | string, options: { undocumented?: readonly string[] } = {}): Http {
+  const deliver = typeof target === 'string' ? overTheNetwork(target) : (request: Request) => Promise.resolve(target.app.request(request));
   let contract: Promise<ResponseContract> | undefined;
   const contractOf = () =>
-    (contract ??= Promise.resolve(kernel.app.request('/openapi.json'))
+    (contract ??= deliver(new Request('http://localhost/openapi.json'))
       .then((r) => r.json())
       .then((doc: Record<string, unknown>) => new ResponseContract(doc, [...UNDOCUMENTED, ...(options.undocumented ?? [])])));
   const checked = async (input: string | URL | Request, init?: RequestInit): Promise<{ res: Response; text: string }> => {
     const request = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost'), init);
-    const res = await kernel.app.request(request);
+    const res = await deliver(request);
     const text = await res.text();
     (await contractOf()).assert(request.method, request.url, { status: res.status, headers: res.headers, text });
     return { res, text };
@@ -164,5 +167,14 @@ export function httpClient(kernel: Kernel, options: { undocumented?: readonly st
       const { res, text } = await checked(input, init);
       return new Response(res.status === 204 || res.status === 304 || init?.method === 'HEAD' ? null : text, { status: res.status, headers: res.headers });
     },
+  };
+}
+
+/** Sends a request, whatever origin it names, to the server at `base`. */
+function overTheNetwork(base: string): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+    return fetch(new URL(`${url.pathname}${url.search}`, base), { method: request.method, headers: request.headers, body, redirect: 'manual' });
   };
 }

@@ -1,5 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { EventBus } from '../bus/event-bus.ts';
+import type { DeadLetter as Letter } from '../bus/dead-letters.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
 import { requireRole } from './auth.ts';
@@ -19,8 +19,16 @@ const DeadLetter = z
   })
   .openapi('DeadLetter');
 
+/** Where the operator routes find dead letters: this process's bus, and the processes hosting the other modules. */
+export interface DeadLetterDesk {
+  /** Every dead letter that could be gathered, and the modules that could not be asked. */
+  list(): Promise<{ letters: Letter[]; unreachable: string[] }>;
+  /** False when there is no such dead letter. */
+  replay(eventId: string, subscription: string): Promise<boolean>;
+}
+
 /** The bus's operator routes: list dead letters and replay one. Only the operator role reaches them. */
-export function adminRoutes(bus: EventBus, operatorRole: string): OpenAPIHono<AppEnv> {
+export function adminRoutes(desk: DeadLetterDesk, operatorRole: string): OpenAPIHono<AppEnv> {
   const router = createRouter();
   router.use('*', requireRole(operatorRole));
   router.openapi(
@@ -31,12 +39,17 @@ export function adminRoutes(bus: EventBus, operatorRole: string): OpenAPIHono<Ap
         operationId: 'listDeadLetters',
         tags: ['operations'],
         summary: 'Events a subscription gave up on after its retries',
-        responses: { 200: json(z.array(DeadLetter), 'Dead letters') },
+        description: 'Gathered from every process of the deployment; a module that could not be asked is named in X-Unreachable-Modules.',
+        responses: { 200: json(z.array(DeadLetter), 'Dead letters', ['X-Unreachable-Modules']) },
       },
       // The role guard is the router's own (below), for every operator route alike.
       { access: { roles: [operatorRole] }, guarded: true },
     ),
-    async (c) => c.json((await bus.deadLetters()) as unknown as z.infer<typeof DeadLetter>[], 200),
+    async (c) => {
+      const { letters, unreachable } = await desk.list();
+      if (unreachable.length > 0) c.header('X-Unreachable-Modules', unreachable.join(', '));
+      return c.json(letters as unknown as z.infer<typeof DeadLetter>[], 200);
+    },
   );
   router.openapi(
     operation(
@@ -49,11 +62,15 @@ export function adminRoutes(bus: EventBus, operatorRole: string): OpenAPIHono<Ap
         request: { params: z.object({ eventId: uuid(), subscription: z.string().min(1) }) },
         responses: { 202: json(z.object({ replayed: z.literal(true) }).openapi('ReplayAccepted'), 'Replay accepted') },
       },
-      { access: { roles: [operatorRole] }, guarded: true, errors: { 404: 'No dead letter for that event and subscription' } },
+      {
+        access: { roles: [operatorRole] },
+        guarded: true,
+        errors: { 404: 'No dead letter for that event and subscription', 503: 'The subscription belongs to a module in another process, which is unavailable' },
+      },
     ),
     async (c) => {
       const { eventId, subscription } = c.req.valid('param');
-      if (!(await bus.replay(eventId, subscription))) throw notFound('Dead letter');
+      if (!(await desk.replay(eventId, subscription))) throw notFound('Dead letter');
       return c.json({ replayed: true as const }, 202);
     },
   );

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { InvalidTokenError, type Principal, type TokenVerifier } from '../auth/tokens.ts';
+import { currentContext } from '../context.ts';
 import { forbidden, Problem, unauthorized } from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
 
@@ -11,7 +12,11 @@ export function authenticate(verifier: TokenVerifier): MiddlewareHandler<AppEnv>
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new Problem(401, 'unauthorized', 'Authorization header must be "Bearer <token>"', {}, { 'WWW-Authenticate': 'Bearer' });
       try {
-        c.set('principal', await verifier.verify(match[1]!));
+        const principal = await verifier.verify(match[1]!);
+        c.set('principal', principal);
+        // A call to a module in another process says on whose behalf it is made.
+        const context = currentContext();
+        if (context) context.user = { id: principal.id, role: principal.role };
       } catch (err) {
         const detail = err instanceof InvalidTokenError ? `Access token rejected: ${err.message}` : 'Access token rejected';
         throw new Problem(401, 'invalid-token', detail, {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });

@@ -8,14 +8,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Principal, TokenVerifier } from '../auth/tokens.ts';
 import { runInContext } from '../context.ts';
-import { ModuleUnavailableError, Problem } from '../errors.ts';
+import { ContractViolationError, ModuleUnavailableError, Problem } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { AppEnv } from './app-env.ts';
 import { authenticate } from './auth.ts';
+import type { DocumentPart } from './document-parts.ts';
 import { describeDocument, gatewayRoutes, methodsAllowed } from './openapi-document.ts';
 import { API_SECURITY_HEADERS, bodyLimits, clientAddress, confirmedPrincipal, docsHeaders, jsonOnly, operationsAccess } from './guards.ts';
-import { problemResponse, validationProblem } from './problem.ts';
+import { contractViolationProblem, problemResponse, validationProblem } from './problem.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   routes: Record<string, OpenAPIHono<AppEnv>>;
   /** The public keys that verify access tokens, served as /.well-known/jwks.json. */
   jwks?: () => { keys: object[] };
+  /** The operations of modules hosted in other processes, for the OpenAPI document. */
+  remoteDocumentParts?: () => Promise<{ parts: DocumentPart[]; unreachable: string[] }>;
   /** Routes outside the OpenAPI document (well-known files, admin tools). */
   extra?: (app: OpenAPIHono<AppEnv>) => void;
   /** The role that may read metrics and detailed readiness. */
@@ -129,7 +132,7 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
   for (const [path, router] of Object.entries(options.routes)) app.route(path, router);
   options.extra?.(app);
 
-  describeDocument(app, DOCS_SCRIPT_PATH);
+  describeDocument(app, DOCS_SCRIPT_PATH, options.remoteDocumentParts);
   // The reference page's script is served from here, not from a CDN: nothing third-party runs on the API's origin.
   app.get(DOCS_SCRIPT_PATH, (c) => {
     const script = docsScript();
@@ -155,6 +158,10 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
     if (err instanceof ModuleUnavailableError) {
       logger.warn({ err }, 'needed module unavailable');
       return problemResponse(c, 503, `The ${err.module} module is unavailable; try again shortly`, { type: 'module-unavailable', headers: { 'Retry-After': '5' } });
+    }
+    if (err instanceof ContractViolationError) {
+      logger.error({ err, path: c.req.path }, 'a module answered outside its contract');
+      return contractViolationProblem(c, err);
     }
     if (err instanceof HTTPException) {
       const status = err.status;

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env.ts';
+import { withParts, type DocumentPart } from './document-parts.ts';
 import { content, HEADERS, json, problem } from './openapi.ts';
 
 const CheckStatus = z.object({ status: z.enum(['up', 'down']), detail: z.string().optional() });
@@ -85,9 +86,13 @@ const INFO = {
 /**
  * Serves the OpenAPI 3.1 document at /openapi.json: the routes' declarations plus the shared
  * components, bearer security as the default (public operations say `security: []`), the
- * server, and one tag per module. Built once, on first request: routes do not change after start.
+ * server, and one tag per module, with the operations of modules hosted elsewhere merged in.
  */
-export function describeDocument(app: OpenAPIHono<AppEnv>, docsScriptPath: string): void {
+export function describeDocument(
+  app: OpenAPIHono<AppEnv>,
+  docsScriptPath: string,
+  remoteParts?: () => Promise<{ parts: DocumentPart[]; unreachable: string[] }>,
+): void {
   const registry = app.openAPIRegistry;
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from logIn or refreshTokens' });
   for (const [name, header] of Object.entries(HEADERS)) registry.registerComponent('headers', name, header);
@@ -98,7 +103,8 @@ export function describeDocument(app: OpenAPIHono<AppEnv>, docsScriptPath: strin
     tags: ['operations'],
     summary: 'This document',
     security: [],
-    responses: { 200: json(z.record(z.string(), z.unknown()), 'OpenAPI 3.1 document'), 500: problem(500) },
+    description: 'Operations of modules hosted in other processes come from their own documents; a module whose document could not be fetched is named in X-Unreachable-Modules.',
+    responses: { 200: json(z.record(z.string(), z.unknown()), 'OpenAPI 3.1 document', ['X-Unreachable-Modules']), 500: problem(500) },
   });
   registry.registerPath({
     method: 'get',
@@ -123,20 +129,28 @@ export function describeDocument(app: OpenAPIHono<AppEnv>, docsScriptPath: strin
     },
   });
 
-  let document: string | undefined;
-  app.get('/openapi.json', (c) => {
-    document ??= JSON.stringify(buildDocument(app));
-    return c.body(document, 200, { 'content-type': 'application/json' });
+  let document: { parts: readonly DocumentPart[]; text: string } | undefined;
+  app.get('/openapi.json', async (c) => {
+    const remote = remoteParts ? await remoteParts() : { parts: [], unreachable: [] };
+    // Rebuilt only when a remote part changed: the local routes do not change after start.
+    if (!document || !sameParts(document.parts, remote.parts)) document = { parts: remote.parts, text: JSON.stringify(buildDocument(app, remote.parts)) };
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (remote.unreachable.length > 0) headers['X-Unreachable-Modules'] = remote.unreachable.join(', ');
+    return c.body(document.text, 200, headers);
   });
 }
 
-export function buildDocument(app: OpenAPIHono<AppEnv>): Record<string, unknown> {
-  const doc = app.getOpenAPI31Document({
+const sameParts = (a: readonly DocumentPart[], b: readonly DocumentPart[]) => a.length === b.length && a.every((part, i) => part === b[i]);
+
+/** The document of this app's routes, plus the operations of modules hosted in other processes. */
+export function buildDocument(app: OpenAPIHono<AppEnv>, parts: readonly DocumentPart[] = []): Record<string, unknown> {
+  const local = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: INFO,
     servers: [{ url: '/', description: 'The server that serves this document' }],
     security: [{ bearer: [] }],
-  }) as unknown as { paths: Record<string, Record<string, { tags?: string[] }>> } & Record<string, unknown>;
+  }) as unknown as Record<string, unknown>;
+  const doc = withParts(local, parts) as { paths: Record<string, Record<string, { tags?: string[] }>> } & Record<string, unknown>;
   const tags = new Set<string>();
   for (const item of Object.values(doc.paths)) for (const op of Object.values(item)) for (const t of op.tags ?? []) tags.add(t);
   const ordered = [...tags].sort((a, b) => (a === 'operations' ? 1 : b === 'operations' ? -1 : a.localeCompare(b)));

@@ -32,7 +32,7 @@ export const ProblemDocument = z
   })
   .openapi('Problem', { description: 'An RFC 9457 problem document; extension members may follow' });
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
 
 /** Response headers, registered once under components.headers; `required` holds wherever one is named. */
 export const HEADERS: Record<HeaderName, { description: string; required: boolean; schema: Record<string, unknown> }> = {
@@ -42,8 +42,13 @@ export const HEADERS: Record<HeaderName, { description: string; required: boolea
   ETag: { description: 'A strong entity tag of the answer (an item\'s version, for If-Match)', required: true, schema: { type: 'string', pattern: '^"[^"]+"$' } },
   'Idempotent-Replayed': { description: 'Present on a replay of an earlier request with the same Idempotency-Key', required: false, schema: { type: 'string', enum: ['true'] } },
   'Cache-Control': { description: 'How long the answer may be cached', required: true, schema: { type: 'string' } },
+  'X-Unreachable-Modules': {
+    description: 'Modules hosted in other processes that could not be asked, comma-separated: the answer lacks their part',
+    required: false,
+    schema: { type: 'string' },
+  },
 };
-export type HeaderName = 'X-Request-Id' | 'Retry-After' | 'WWW-Authenticate' | 'ETag' | 'Idempotent-Replayed' | 'Cache-Control';
+export type HeaderName = 'X-Request-Id' | 'Retry-After' | 'WWW-Authenticate' | 'ETag' | 'Idempotent-Replayed' | 'Cache-Control' | 'X-Unreachable-Modules';
 
 /** Every response carries X-Request-Id; the others as named. */
 const headers = (names: readonly HeaderName[]) =>
@@ -60,6 +65,7 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   422: 'A business rule refused the request',
   429: 'Too many requests; wait as Retry-After says',
   500: 'Unexpected error; quote the request id when reporting it',
+  502: 'A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field',
   503: 'A module this operation needs is unavailable or busy; try again after Retry-After',
 };
 
@@ -115,7 +121,7 @@ type Operation = RouteConfig & { operationId: string; summary: string; tags: [st
 
 /**
  * A route of the document with everything its shape implies: 400 when it takes input, 413 and
- * 415 with a body, 401 and 403 by its access, 500 always, plus the statuses it names; its
+ * 415 with a body, 401 and 403 by its access, 500 and 502 always, plus the statuses it names; its
  * security requirement, and the role guard that enforces it.
  */
 export function operation<R extends Operation>(route: R, options: OperationOptions): R {
@@ -129,7 +135,8 @@ export function operation<R extends Operation>(route: R, options: OperationOptio
   if (access !== 'public' || bearerChecked) implied.push(401);
   if (typeof access === 'object') implied.push(403);
   if (request.body) implied.push(413, 415);
-  implied.push(500);
+  // Any operation may need a module hosted in another process, whose answer may break its contract.
+  implied.push(500, 502);
   const statuses = [...new Set([...implied, ...(Object.keys(named).map(Number) as ProblemStatus[])])].sort((a, b) => a - b);
   const errors = Object.fromEntries(
     statuses.map((s) => [s, problem(s, named[s] ?? (s === 401 && access === 'public' ? 'A bearer token was sent and refused (this operation needs none)' : undefined))]),

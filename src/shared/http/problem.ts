@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import type { ContractViolationError } from '../errors.ts';
 
 export interface FieldError {
   field: string;
@@ -20,6 +21,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -43,6 +45,18 @@ export function problemResponse(
   return c.body(JSON.stringify(body), status as ContentfulStatusCode, {
     'content-type': 'application/problem+json',
     ...options.headers,
+  });
+}
+
+/**
+ * A module answered (or was asked) what its contract refuses: the deployment runs versions that no
+ * longer agree. That is the gateway's upstream failing, not the client's request nor this code, so
+ * 502, naming the method and each field; the members let a calling process rebuild the error.
+ */
+export function contractViolationProblem(c: Context, err: ContractViolationError): Response {
+  return problemResponse(c, 502, err.message, {
+    type: 'contract-violation',
+    extra: { module: err.module, method: err.method, side: err.side, violations: err.issues.map((i) => ({ field: i.path, message: i.message })) },
   });
 }
 

@@ -3,10 +3,11 @@ import type { ApiRegistry } from '../api-registry.ts';
 import { currentContext } from '../context.ts';
 import { ContractViolationError, ModuleUnavailableError } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { problemResponse } from '../http/problem.ts';
+import { contractViolationProblem, problemResponse } from '../http/problem.ts';
 import type { Logger } from '../logger.ts';
 import { violation } from './remote-module.ts';
-import { InvalidServiceTokenError, type ServiceTokens } from './service-tokens.ts';
+import { serviceCaller } from './service-auth.ts';
+import type { ServiceTokens } from './service-tokens.ts';
 
 /**
  * The public APIs of the modules hosted here, for other processes: `POST /internal/<module>/<method>`,
@@ -17,15 +18,8 @@ export function internalRoutes(registry: ApiRegistry, tokens: ServiceTokens, log
   const router = new Hono<AppEnv>();
   router.post('/:module/:method', async (c) => {
     const { module, method: name } = c.req.param();
-    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const unauthorized = (detail: string) => problemResponse(c, 401, detail, { type: 'invalid-service-token', headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
-    if (!bearer) return unauthorized('Internal routes need a service token');
-    let caller;
-    try {
-      caller = await tokens.verify(bearer, module);
-    } catch (err) {
-      return unauthorized(err instanceof InvalidServiceTokenError ? err.message : 'service token invalid');
-    }
+    const caller = await serviceCaller(c, tokens, module);
+    if (caller instanceof Response) return caller;
     const contract = registry.hosted(module);
     const method = contract?.methods[name];
     if (!contract || !method) return problemResponse(c, 404, `${module}.${name} is not served here`, { type: 'route-not-found' });
@@ -50,8 +44,12 @@ export function internalRoutes(registry: ApiRegistry, tokens: ServiceTokens, log
       if (err instanceof ModuleUnavailableError) {
         return problemResponse(c, 503, `${module}.${name} needs ${err.module}, which is unavailable`, { type: 'module-unavailable', headers: { 'Retry-After': '5' } });
       }
-      const level = err instanceof ContractViolationError ? 'warn' : 'error';
-      logger[level]({ err, module, method: name, caller: caller.service }, 'internal call failed');
+      if (err instanceof ContractViolationError) {
+        // A call this one made onward broke its contract: the caller learns which, not a bare 500.
+        logger.warn({ err, module, method: name, caller: caller.service }, 'internal call failed on a contract violation further along');
+        return contractViolationProblem(c, err);
+      }
+      logger.error({ err, module, method: name, caller: caller.service }, 'internal call failed');
       return problemResponse(c, 500, `${module}.${name} failed`, { type: 'internal' });
     }
   });

@@ -108,7 +108,9 @@ export class RemoteModule {
       } finally {
         clearTimeout(timer);
       }
-      if (res.status >= 502 && res.status <= 504) {
+      // A 502 problem is the module's own answer (a call it made onward broke its contract): passed on as it is.
+      const ownProblem = res.status === 502 && res.headers.get('content-type')?.startsWith('application/problem+json');
+      if (res.status >= 502 && res.status <= 504 && !ownProblem) {
         await res.body?.cancel();
         throw new TransientRemoteError(`${this.module} answered ${res.status}`);
       }
@@ -179,10 +181,9 @@ export class RemoteModule {
       const res = await this.onAnInstance((base) => fetch(`${base}${INTERNAL_PREFIX}/${this.module}/${name}`, { method: 'POST', headers, body, signal }), signal);
       const text = await res.text();
       if (res.status === 200) return text === '' ? undefined : JSON.parse(text);
-      const problem = safeJson(text) as { type?: string; errors?: { field?: string; message?: string }[] } | undefined;
-      if (res.status === 400 && problem?.type === 'contract-violation') {
-        throw new ContractViolationError(this.module, name, 'input', (problem.errors ?? []).map((e) => ({ path: e.field ?? '', message: e.message ?? '' })));
-      }
+      const problem = safeJson(text) as RemoteProblem | undefined;
+      const violated = contractViolation(this.module, name, res.status, problem);
+      if (violated) throw violated;
       if (res.status >= 500) throw new TransientRemoteError(`${this.module}.${name} answered ${res.status}`);
       // 401/403/404: this deployment's processes disagree on keys or versions; loud, not retried.
       this.logger.error({ module: this.module, method: name, status: res.status, problem }, 'remote module refused the call');
@@ -207,6 +208,24 @@ export function violation(module: string, method: string, side: 'input' | 'outpu
     side,
     error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
   );
+}
+
+type FieldIssues = { field?: string; message?: string }[];
+type RemoteProblem = { type?: string; errors?: FieldIssues; module?: string; method?: string; side?: string; violations?: FieldIssues };
+
+/**
+ * A problem saying the contract was broken: 400 when the remote refused this call's input, 502
+ * when a call it made onward got an answer its contract refuses (the problem names that call).
+ */
+function contractViolation(module: string, method: string, status: number, problem: RemoteProblem | undefined): ContractViolationError | undefined {
+  if (!problem?.type?.endsWith('/contract-violation')) return undefined;
+  const issues = (list: FieldIssues | undefined) => (list ?? []).map((e) => ({ path: e.field ?? '', message: e.message ?? '' }));
+  if (status === 400) return new ContractViolationError(module, method, 'input', issues(problem.errors));
+  if (status === 502) {
+    const side = problem.side === 'input' ? 'input' : 'output';
+    return new ContractViolationError(problem.module ?? module, problem.method ?? method, side, issues(problem.violations));
+  }
+  return undefined;
 }
 
 function safeJson(text: string): unknown {

@@ -1,15 +1,20 @@
 import type { Hono } from 'hono';
 import type { ApiRegistry } from '../api-registry.ts';
+import type { EventBus } from '../bus/event-bus.ts';
 import { loadSigningKey } from '../auth/keys.ts';
 import type { Config } from '../config.ts';
+import type { DeadLetterDesk } from '../http/admin-routes.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { ReadinessCheck } from '../http/gateway.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Topology } from '../topology.ts';
 import { InstancePool } from './instances.ts';
+import { internalDeadLetterRoutes } from './internal-dead-letters.ts';
 import { internalRoutes } from './internal-routes.ts';
 import { proxyTo } from './proxy.ts';
+import { DeadLettersEverywhere } from './remote-dead-letters.ts';
+import { RemoteDocuments, type RemoteParts } from './remote-documents.ts';
 import { INTERNAL_PREFIX, RemoteModule } from './remote-module.ts';
 import { ServiceTokens } from './service-tokens.ts';
 
@@ -21,8 +26,11 @@ import { ServiceTokens } from './service-tokens.ts';
 export class RemoteModules {
   private constructor(
     readonly tokens: ServiceTokens,
-    readonly remotes: readonly { module: RemoteModule; mountPath?: string }[],
+    readonly remotes: readonly { module: RemoteModule; mountPath?: string; subscriptions: readonly string[] }[],
     private readonly registry: ApiRegistry,
+    private readonly hosted: ReadonlySet<string>,
+    private readonly timeoutMs: number,
+    private readonly documents: RemoteDocuments | undefined,
     private readonly logger: Logger,
   ) {}
 
@@ -41,20 +49,36 @@ export class RemoteModules {
       const pool = new InstancePool(definition.name, { urls, healthIntervalMs: config.REMOTE_HEALTH_INTERVAL_MS, dnsRefreshMs: config.REMOTE_DNS_REFRESH_MS }, log);
       const module = new RemoteModule(definition.name, pool, tokens, policy, metrics, log);
       registry.locate(module);
-      return { module, mountPath: definition.mountPath };
+      return { module, mountPath: definition.mountPath, subscriptions: Object.keys(definition.subscribesTo) };
     });
-    return new RemoteModules(tokens, remotes, registry, log);
+    const routed = remotes.flatMap((r) => (r.mountPath ? [{ module: r.module, mountPath: r.mountPath }] : []));
+    const documents = routed.length > 0 ? new RemoteDocuments(routed, { timeoutMs: config.REMOTE_TIMEOUT_MS, ttlMs: config.REMOTE_DOCUMENT_TTL_MS }, log) : undefined;
+    return new RemoteModules(tokens, remotes, registry, new Set(topology.hosted.map((m) => m.name)), config.REMOTE_TIMEOUT_MS, documents, log);
   }
 
   /** Internal routes, the service key document, and a proxy for each remote module's public paths. */
-  mount(app: Hono<AppEnv>): void {
+  mount(app: Hono<AppEnv>, bus: EventBus, operatorRole: string): void {
+    app.route(INTERNAL_PREFIX, internalDeadLetterRoutes(bus, this.hosted, this.tokens, operatorRole));
     app.route(INTERNAL_PREFIX, internalRoutes(this.registry, this.tokens, this.logger));
     app.get('/.well-known/service-jwks.json', (c) => c.json(this.tokens.jwks(), 200, { 'cache-control': 'public, max-age=300' }));
     for (const { module, mountPath } of this.remotes) if (mountPath) proxyTo(app, module, mountPath);
   }
 
+  /** The dead letters the operator routes show: this process's and every remote module's. */
+  deadLetters(bus: EventBus): DeadLetterDesk {
+    return new DeadLettersEverywhere(bus, this.remotes, this.tokens, this.timeoutMs, this.logger);
+  }
+
+  /** The remote modules' share of the OpenAPI document; undefined when no public route lives elsewhere. */
+  get documentParts(): (() => Promise<RemoteParts>) | undefined {
+    const documents = this.documents;
+    return documents ? () => documents.parts() : undefined;
+  }
+
   async start(): Promise<void> {
     await Promise.all(this.remotes.map((r) => r.module.pool.start()));
+    // Fetched ahead, so the first reader of /openapi.json does not wait; one that fails is asked again then.
+    void this.documents?.parts();
     for (const { module } of this.remotes) {
       this.logger.info({ module: module.module, instances: module.pool.snapshot() }, `module ${module.module} is remote`);
     }
