@@ -343,7 +343,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your balance and every movement it is folded from, oldest first */
+        /** Your balance and the movements it is folded from, oldest first, a page at a time */
         get: operations["getWalletStatement"];
         put?: never;
         post?: never;
@@ -823,6 +823,8 @@ export interface components {
                 /** @enum {string} */
                 type: "deposited" | "charged" | "refunded";
             }[];
+            /** @description Pass as `cursor` to read the movements that follow; null when this page is the last */
+            next: string | null;
         };
     };
     responses: never;
@@ -2614,7 +2616,12 @@ export interface operations {
     };
     getWalletStatement: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `next` of the previous page; absent: from the wallet's first movement */
+                cursor?: string;
+                /** @description Movements per page, 1 to 500 */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2629,6 +2636,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WalletStatement"];
+                };
+            };
+            /** @description Malformed or invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, malformed, invalid or expired bearer token */
