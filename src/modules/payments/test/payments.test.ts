@@ -120,6 +120,26 @@ describe('payments', () => {
     expect(statement.history.map((h: { type: string }) => h.type)).toEqual(['deposited', 'charged', 'refunded']);
   });
 
+  it('declines, as data and idempotently, a charge that lands after its order was refunded uncharged', async () => {
+    const customer = await customerWith(1000);
+    const orderId = newId();
+    // The saga's charge timed out on its side; the customer cancelled; the refund found nothing.
+    expect(await api.refund({ customerId: customer.id, orderId })).toEqual({ outcome: 'nothing_to_refund', amountCents: 0, balanceCents: 1000 });
+    // Now the charge arrives, and again on a retry: refused both times, the balance untouched.
+    const late = await Promise.all([1, 2, 3].map(() => api.charge({ customerId: customer.id, orderId, amountCents: 400 })));
+    for (const answer of late) expect(answer).toEqual({ outcome: 'declined', reason: 'order_closed', balanceCents: 1000 });
+    expect(await api.refund({ customerId: customer.id, orderId })).toEqual({ outcome: 'nothing_to_refund', amountCents: 0, balanceCents: 1000 });
+    expect((await storedStream(app, customer.id)).map((e) => [e.type, e.orderId])).toEqual([
+      ['deposited', null],
+      ['voided', orderId],
+    ]);
+    expect(await outboxCount(app, WalletCharged.type, customer.id)).toBe(0);
+    expect(await outboxCount(app, WalletRefunded.type, customer.id)).toBe(0);
+    expect(await api.balance({ customerId: customer.id })).toEqual({ balanceCents: 1000 });
+    // Other orders are charged as before.
+    expect(await api.charge({ customerId: customer.id, orderId: newId(), amountCents: 400 })).toMatchObject({ outcome: 'charged', balanceCents: 600 });
+  });
+
   it('rejects bad input with 400 naming the field, and anonymous callers with 401', async () => {
     const customer = await app.signUp();
     for (const body of [{ amountCents: 0 }, { amountCents: -100 }, { amountCents: 12.5 }, { amountCents: '100' }, { amountCents: 10_000_001 }, {}]) {
