@@ -2318,7 +2318,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retrying with the same key and body returns the same order; the same key with another body answers 422 */
+                /** @description Retrying with the same key and body returns the same order; the same key with another body answers 422. A key holds for a day after its order was placed (the server's `IDEMPOTENCY_KEY_TTL_SECONDS`); after that it places a new order */
                 "idempotency-key"?: string;
             };
             path?: never;
