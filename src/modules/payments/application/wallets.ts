@@ -122,8 +122,9 @@ export class Wallets {
           const decision = rule(wallet, this.clock());
           if (!decision.ok) return decision;
           await store.append(customerId, wallet.version, decision.events);
-          const after = Wallet.fold(decision.events, wallet);
-          if (snapshotDue(wallet.version, after.version, this.snapshotEvery)) await store.saveSnapshot(customerId, takeSnapshot(after));
+          if (snapshotDue(wallet.version, wallet.version + decision.events.length, this.snapshotEvery)) {
+            await store.saveSnapshot(customerId, takeSnapshot(Wallet.fold(decision.events, wallet)));
+          }
           for (const event of decision.events) await announce(publish, customerId, event);
           return { ok: true as const, result: decision.result };
         });
