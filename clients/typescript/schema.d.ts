@@ -346,7 +346,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your balance and every movement it is folded from, oldest first */
+        /** Your balance and the movements it is folded from, oldest first, a page at a time */
         get: operations["getWalletStatement"];
         put?: never;
         post?: never;
@@ -829,6 +829,8 @@ export interface components {
                 /** @enum {string} */
                 type: "deposited" | "charged" | "refunded";
             }[];
+            /** @description Pass as `cursor` to read the movements that follow; null when this page is the last */
+            next: string | null;
         };
     };
     responses: never;
@@ -2516,7 +2518,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retrying with the same key and body returns the same order; the same key with another body answers 422 */
+                /** @description Retrying with the same key and body returns the same order; the same key with another body answers 422. A key holds for a day after its order was placed (the server's `IDEMPOTENCY_KEY_TTL_SECONDS`); after that it places a new order */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -2844,7 +2846,12 @@ export interface operations {
     };
     getWalletStatement: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `next` of the previous page; absent: from the wallet's first movement */
+                cursor?: string;
+                /** @description Movements per page, 1 to 500 */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2859,6 +2866,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WalletStatement"];
+                };
+            };
+            /** @description Malformed or invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, malformed, invalid or expired bearer token */

@@ -51,20 +51,42 @@ describe.skipIf(!process.env['REDIS_URL'])('BullMQ admin surface (set REDIS_URL 
     expect(JSON.stringify(queues.body)).toContain('probe.record-a');
   });
 
-  it('lets a browser in through a one-time token link that becomes a short-lived cookie', async () => {
+  it('lets a browser in through a sign-in form that posts the token and sets a short-lived cookie; a token in the URL is refused', async () => {
     const admin = await app.adminToken();
+    // The old one-time link: the token in the query string is not read at all.
     const link = await app.http.get(`/admin/queues?token=${admin}`);
-    expect(link.status).toBe(303);
-    expect(link.headers.get('location')).toBe('/admin/queues');
-    const cookie = link.headers.get('set-cookie')!;
+    expect(link.status).toBe(401);
+    expect(link.headers.get('set-cookie')).toBeNull();
+
+    // A browser without a cookie is shown the way in; the form has no script to block.
+    const browsing = await app.http.get('/admin/queues', undefined, { accept: 'text/html,application/xhtml+xml' });
+    expect([browsing.status, browsing.headers.get('location')]).toEqual([303, '/admin/queues/sign-in']);
+    const form = await app.http.get('/admin/queues/sign-in', undefined, { accept: 'text/html' });
+    expect(form.status).toBe(200);
+    expect(form.headers.get('content-type')).toContain('text/html');
+    expect(form.body).toContain('<form method="post" action="/admin/queues/sign-in">');
+    expect(form.body).not.toContain('<script');
+
+    const signIn = (body: string, type = 'application/x-www-form-urlencoded') => app.http.raw('/admin/queues/sign-in', { method: 'POST', headers: { 'content-type': type }, body });
+    const signedIn = await signIn(new URLSearchParams({ token: admin }).toString());
+    expect([signedIn.status, signedIn.headers.get('location')]).toEqual([303, '/admin/queues']);
+    const cookie = signedIn.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).toMatch(/Max-Age=\d+/);
     expect(cookie).toMatch(/Path=\/admin\/queues/);
     const page = await app.http.get('/admin/queues', undefined, { cookie: cookie.split(';')[0]! });
     expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
 
     const customer = await app.signUp('customer');
-    expect((await app.http.get(`/admin/queues?token=${customer.token}`)).status).toBe(403);
+    const refused = await signIn(new URLSearchParams({ token: customer.token }).toString());
+    expect([refused.status, refused.headers.get('set-cookie')]).toEqual([403, null]);
+    expect((await signIn('token=not-a-token')).status).toBe(401);
+    const empty = await signIn('token=');
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors.map((e: { field: string }) => e.field)).toEqual(['token']);
+    expect((await signIn(JSON.stringify({ token: admin }), 'application/json')).status).toBe(415);
   });
 });
 

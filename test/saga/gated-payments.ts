@@ -10,6 +10,7 @@ import type { ModuleDefinition } from '../../src/shared/module.ts';
 export function gatedPayments() {
   const held = new Map<string, (() => void)[]>();
   const waiting = new Set<string>();
+  const answers = new Map<string, unknown[]>();
   let holding = false;
   const real = modules.find((m) => m.name === 'payments')! as ModuleDefinition<PaymentsApi>;
   const definition: ModuleDefinition<PaymentsApi> = {
@@ -26,7 +27,9 @@ export function gatedPayments() {
               waiting.add(input.orderId);
               await new Promise<void>((release) => held.set(input.orderId, [...(held.get(input.orderId) ?? []), release]));
             }
-            return api.charge(input);
+            const answer = await api.charge(input);
+            answers.set(input.orderId, [...(answers.get(input.orderId) ?? []), answer]);
+            return answer;
           },
         },
       };
@@ -36,6 +39,8 @@ export function gatedPayments() {
     definition: definition as unknown as ModuleDefinition,
     hold: () => (holding = true),
     isWaiting: (orderId: string) => waiting.has(orderId),
+    /** What payments answered each charge of the order that went through the gate, in order. */
+    answersFor: (orderId: string) => [...(answers.get(orderId) ?? [])],
     /** Lets every held charge of the order through, and stops holding new ones. */
     release(orderId: string) {
       holding = false;

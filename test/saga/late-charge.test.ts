@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderCancelled, OrderPaid, OrderStatusChanged } from '../../src/modules/ordering/index.ts';
+import { paymentsApi } from '../../src/modules/payments/index.ts';
 import { query } from '../../src/shared/db/database.ts';
 import { eventually } from '../../src/shared/testing/scenario.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -8,9 +9,11 @@ import { gatedPayments, withGatedPayments } from './gated-payments.ts';
 import { addItem, charges, customerWith, FAST_SAGA, openCafe, order, refunds, wallet, type Cafe } from './support.ts';
 
 /**
- * A charge can land after its order was already settled: its runner outlived its lease, so a
- * cancellation could claim the saga, ran the refund, found nothing to refund and cancelled the
- * order. The money that arrives afterwards must still go back, and the order stay as it was.
+ * A charge can land after its order was already settled: its runner outlived its lease (or its
+ * call timed out while the charge was still on its way), so a cancellation could claim the saga,
+ * ran the refund, found nothing to refund and cancelled the order. That refund left a tombstone
+ * in the wallet, so the charge that arrives afterwards is declined: no money is taken for a
+ * cancelled order, and the order stays as it was.
  */
 describe('a charge landing after the order was settled', () => {
   const payments = gatedPayments();
@@ -29,7 +32,7 @@ describe('a charge landing after the order was settled', () => {
   });
   afterAll(() => app?.stop());
 
-  it('is refunded; the order stays CANCELLED and nothing more is announced', async () => {
+  it('is declined by payments (order_closed); the order stays CANCELLED and nothing more is announced', async () => {
     const item = await addItem(cafe, 'Flat white', 330);
     const customer = await customerWith(cafe, 1000);
     const published: { type: string; payload: { orderId: string; status?: string; reason?: string | null } }[] = [];
@@ -52,14 +55,18 @@ describe('a charge landing after the order was settled', () => {
       expect(charges((await wallet(cafe, customer.token)).history, id)).toBe(0);
 
       payments.release(id);
-      const w = await eventually(() => wallet(cafe, customer.token), (x) => refunds(x.history, id) === 1, { within: 10_000 });
-      expect(charges(w.history, id)).toBe(1);
-      expect(w.balanceCents).toBe(1000);
+      const answers = await eventually(async () => payments.answersFor(id), (a) => a.length > 0, { within: 10_000 });
+      expect(answers).toEqual([{ outcome: 'declined', reason: 'order_closed', balanceCents: 1000 }]);
       // Nothing is owed or held any more.
       await eventually(
         async () => (await query<{ n: number | string }>(app.kernel.db.admin, sql`select count(*) as n from ordering.sagas where order_id = ${id} and (step is not null or claim_token is not null)`))[0]!.n,
         (n) => Number(n) === 0,
       );
+
+      // Asked again (a saga retry), payments gives the same answer; the money never moved.
+      expect(await app.kernel.api(paymentsApi).charge({ customerId: customer.id, orderId: id, amountCents: 330 })).toEqual(answers[0]);
+      const w = await wallet(cafe, customer.token);
+      expect([charges(w.history, id), refunds(w.history, id), w.balanceCents]).toEqual([0, 0, 1000]);
 
       const after = (await app.http.get(`/api/orders/${id}`, customer.token)).body;
       expect(after).toMatchObject({ status: 'CANCELLED', reason: 'customer_cancelled' });

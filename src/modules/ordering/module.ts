@@ -3,6 +3,7 @@ import { catalogApi } from '../catalog/index.ts';
 import { fulfillmentApi } from '../fulfillment/index.ts';
 import { paymentsApi } from '../payments/index.ts';
 import { CancelOrder } from './application/cancel-order.ts';
+import { KeyPurge } from './application/key-purge.ts';
 import { OrderQueries } from './application/order-queries.ts';
 import { OrderSaga } from './application/order-saga.ts';
 import { PlaceOrder } from './application/place-order.ts';
@@ -10,6 +11,7 @@ import { ticketEvents, ticketMirror } from './application/ticket-mirror.ts';
 import { OrderStore } from './db/order-store.ts';
 import { SagaStore } from './db/saga-store.ts';
 import * as schema from './db/schema.ts';
+import { KeyWindow } from './domain/idempotency.ts';
 import { orderingRoutes } from './http/routes.ts';
 import { orderingSettings } from './settings.ts';
 import { OrderCancelled, OrderCompleted, OrderPaid, OrderPlaced, OrderRejected, OrderStatusChanged, orderingApi } from './index.ts';
@@ -46,7 +48,9 @@ export const orderingModule = defineModule({
       logger,
     );
     const queries = new OrderQueries(orderStore);
-    const place = new PlaceOrder(orderStore, saga, unitOfWork, ctx.api(catalogApi));
+    const keys = { window: new KeyWindow(config.IDEMPOTENCY_KEY_TTL_SECONDS), clock: () => new Date() };
+    const place = new PlaceOrder(orderStore, saga, unitOfWork, ctx.api(catalogApi), keys);
+    const keyPurge = new KeyPurge(orderStore, { ...keys, intervalMs: config.IDEMPOTENCY_PURGE_INTERVAL_SECONDS * 1000 }, ctx.logger.child({ component: 'idempotency' }));
     const cancel = new CancelOrder(orderStore, saga, ctx.api(fulfillmentApi));
     return {
       api: {
@@ -59,8 +63,11 @@ export const orderingModule = defineModule({
       handlers: ticketMirror(orderStore, saga, logger),
       async start() {
         saga.start();
+        keyPurge.start();
       },
-      stop: () => saga.stop(),
+      async stop() {
+        await Promise.all([saga.stop(), keyPurge.stop()]);
+      },
       async health() {
         const { owed, retrying } = await saga.waiting();
         return { ok: true, detail: `saga steps owed: ${owed} (retrying: ${retrying})` };

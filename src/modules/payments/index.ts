@@ -12,12 +12,19 @@ const cents = z.number().int();
 export const ChargeResult = z.discriminatedUnion('outcome', [
   /** Charged now, or already charged for this order earlier (same answer). */
   z.object({ outcome: z.literal('charged'), amountCents: cents, balanceCents: cents }),
-  z.object({ outcome: z.literal('declined'), reason: z.literal('insufficient_funds'), balanceCents: cents }),
+  /**
+   * `insufficient_funds`: the wallet cannot pay. `order_closed`: the order was refunded (closed)
+   * before this charge arrived, so it is never charged; asked again, the answer stays the same.
+   */
+  z.object({ outcome: z.literal('declined'), reason: z.enum(['insufficient_funds', 'order_closed']), balanceCents: cents }),
 ]);
 export type ChargeResult = z.infer<typeof ChargeResult>;
 
 export const RefundResult = z.object({
-  /** `nothing_to_refund`: the order was never charged (or was refunded already: then `refunded` again). */
+  /**
+   * `nothing_to_refund`: the order was never charged (or was refunded already: then `refunded`
+   * again). A refund closes the order for payments: a charge for it arriving later is declined.
+   */
   outcome: z.enum(['refunded', 'nothing_to_refund']),
   amountCents: cents,
   balanceCents: cents,

@@ -14,12 +14,11 @@
  */
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Hono, MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
-import type { Principal, TokenVerifier } from '../auth/tokens.ts';
-import { Problem } from '../errors.ts';
+import type { Hono } from 'hono';
+import type { TokenVerifier } from '../auth/tokens.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { Logger } from '../logger.ts';
+import { boardAccess } from './board-access.ts';
 import type { Envelope } from './contract.ts';
 import { DeadLetterNotRecorded, type Deliverer, type Transport, type TransportHealth } from './transport.ts';
 
@@ -206,12 +205,11 @@ function redacted(url: string): string {
 }
 
 const BOARD_PATH = '/admin/queues';
-const BOARD_COOKIE = 'cafe_board_token';
 
 /**
- * Bull Board at /admin/queues, for admins only. API clients send the bearer token; a browser
- * cannot, so it opens /admin/queues?token=<admin access token> once: the token moves into a
- * short-lived HttpOnly cookie scoped to the board and the address bar loses it.
+ * Bull Board at /admin/queues, for operators only. API clients send the bearer token; a browser
+ * signs in once at /admin/queues/sign-in, which turns the posted token into a short-lived
+ * HttpOnly cookie scoped to the board (see board-access.ts).
  */
 export async function mountBullBoard(
   app: Hono<AppEnv>,
@@ -231,26 +229,9 @@ export async function mountBullBoard(
   createBullBoard({ queues: transport.allQueues().map((q) => new BullMQAdapter(q)), serverAdapter: server, options: { uiConfig: { boardTitle: 'Café queues' } } });
   const board = server.registerPlugin();
 
-  const guard: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const fromQuery = c.req.query('token');
-    const token = bearer ?? fromQuery ?? getCookie(c, BOARD_COOKIE);
-    if (!token) throw new Problem(401, 'unauthorized', 'Bull Board needs an operator access token', {}, { 'WWW-Authenticate': 'Bearer' });
-    let principal: Principal;
-    try {
-      principal = await verifier.verify(token);
-    } catch {
-      throw new Problem(401, 'invalid-token', 'Access token rejected', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-    }
-    if (principal.role !== operatorRole) throw new Problem(403, 'forbidden', `Requires role ${operatorRole}`);
-    if (fromQuery && !bearer) {
-      setCookie(c, BOARD_COOKIE, token, { path: BOARD_PATH, httpOnly: true, sameSite: 'Strict', maxAge: maxAgeSeconds, secure: new URL(c.req.url).protocol === 'https:' });
-      const clean = new URL(c.req.url);
-      clean.searchParams.delete('token');
-      return c.redirect(clean.pathname + clean.search, 303);
-    }
-    await next();
-  };
+  const access = boardAccess(BOARD_PATH, verifier, operatorRole, maxAgeSeconds);
+  const guard = access.guard;
+  access.signIn(app);
   app.use(BOARD_PATH, guard);
   app.use(`${BOARD_PATH}/*`, guard);
   app.route(BOARD_PATH, board as unknown as Hono<AppEnv>);

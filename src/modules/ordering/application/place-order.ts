@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { ApiClient, UnitOfWork } from '../../../shared/index.ts';
 import type { CatalogApi } from '../../catalog/index.ts';
 import { DuplicateIdempotencyKey, type OrderStore } from '../db/order-store.ts';
+import type { KeyWindow } from '../domain/idempotency.ts';
 import { placeOrder, type Order, type OrderLine } from '../domain/order.ts';
 import { refused, type Outcome } from '../domain/refusals.ts';
 import { announce } from './announce.ts';
@@ -18,6 +19,12 @@ export interface Placed {
   replayed: boolean;
 }
 
+/** Which window an Idempotency-Key holds for, and the clock it is measured with. */
+export interface KeyPolicy {
+  window: KeyWindow;
+  clock: () => Date;
+}
+
 /**
  * The customer places an order: priced through catalog, stored PENDING with its saga (owing a
  * charge) and the events in one transaction; then the saga is told, so the customer gets 202 at
@@ -29,19 +36,25 @@ export class PlaceOrder {
     private readonly saga: OrderSaga,
     private readonly unitOfWork: UnitOfWork,
     private readonly catalog: ApiClient<CatalogApi>,
+    private readonly keys: KeyPolicy,
   ) {}
 
   async run(customerId: string, request: OrderRequest, idempotencyKey?: string): Promise<Outcome<Placed>> {
+    const now = this.keys.clock();
     const requestHash = idempotencyKey ? hashRequest(request) : undefined;
+    let expiredKey = false;
     if (idempotencyKey) {
-      const earlier = await this.replay(customerId, idempotencyKey, requestHash!);
-      if (earlier) return earlier;
+      const earlier = await this.replay(customerId, idempotencyKey, requestHash!, now);
+      if (earlier === 'expired') expiredKey = true;
+      else if (earlier) return earlier;
     }
     const priced = await this.price(request);
     if (!priced.ok) return priced;
-    const order = placeOrder({ id: uuidv7(), customerId, items: priced.lines, at: new Date().toISOString() });
+    const order = placeOrder({ id: uuidv7(), customerId, items: priced.lines, at: now.toISOString() });
     try {
       await this.unitOfWork(async (tx, publish) => {
+        // The key's old order keeps its data; only the key moves on to the new one.
+        if (expiredKey) await this.orders.with(tx).releaseExpiredKey(customerId, idempotencyKey!, this.keys.window.cutoff(now));
         // Sent together: Postgres gets both statements in one round trip (they are pipelined on
         // the transaction's connection). If the order insert fails, so does the saga's, in the
         // same aborted transaction; the order's error is the one that tells what happened.
@@ -56,8 +69,8 @@ export class PlaceOrder {
     } catch (err) {
       // Two requests with the same key raced; the one that lost answers with the winner's order.
       if (err instanceof DuplicateIdempotencyKey) {
-        const earlier = await this.replay(customerId, idempotencyKey!, requestHash!);
-        if (earlier) return earlier;
+        const earlier = await this.replay(customerId, idempotencyKey!, requestHash!, now);
+        if (earlier && earlier !== 'expired') return earlier;
       }
       throw err;
     }
@@ -65,9 +78,11 @@ export class PlaceOrder {
     return { ok: true, order, replayed: false };
   }
 
-  private async replay(customerId: string, key: string, requestHash: string): Promise<Outcome<Placed> | undefined> {
+  /** The earlier answer for this key; `expired` when the key's window is over (its row not purged yet). */
+  private async replay(customerId: string, key: string, requestHash: string, now: Date): Promise<Outcome<Placed> | 'expired' | undefined> {
     const earlier = await this.orders.byIdempotencyKey(customerId, key);
     if (!earlier) return undefined;
+    if (!this.keys.window.holds(earlier.order.createdAt, now)) return 'expired';
     if (earlier.requestHash !== requestHash) return refused({ code: 'idempotency-key-reused' });
     return { ok: true, order: earlier.order, replayed: true };
   }
@@ -87,7 +102,7 @@ export class PlaceOrder {
 }
 
 /** The same items in the same order hash the same; anything else is another request. */
-function hashRequest(request: OrderRequest): string {
+export function hashRequest(request: OrderRequest): string {
   const canonical = JSON.stringify(request.items.map((l) => [l.itemId.toLowerCase(), l.quantity]));
   return createHash('sha256').update(canonical).digest('hex');
 }

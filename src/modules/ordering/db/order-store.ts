@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../../shared/index.ts';
 import { once } from './prepared.ts';
 import type { Order, OrderReason, OrderStatus } from '../domain/order.ts';
@@ -67,6 +67,34 @@ export class OrderStore {
   async byIdempotencyKey(customerId: string, key: string): Promise<{ order: Order; requestHash: string } | undefined> {
     const [row] = await this.idempotencyLookup().execute({ customerId, key });
     return row ? { order: toOrder(row), requestHash: row.requestHash as string } : undefined;
+  }
+
+  /**
+   * Frees the customer's key if its order was placed before `cutoff` (its window is over), so a
+   * new order may take it; in the placing transaction, right before the insert. A key still in
+   * its window is left alone: the insert then collides with it, as before.
+   */
+  async releaseExpiredKey(customerId: string, key: string, cutoff: Date): Promise<void> {
+    await this.db
+      .update(orders)
+      .set({ idempotencyKey: null, requestHash: null })
+      .where(and(eq(orders.customerId, customerId), eq(orders.idempotencyKey, key), lt(orders.createdAt, cutoff.toISOString())));
+  }
+
+  /** Frees up to `batch` keys of orders placed before `cutoff`; answers how many it freed. The orders stay. */
+  async releaseExpiredKeys(cutoff: Date, batch: number): Promise<number> {
+    const expired = this.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(isNotNull(orders.idempotencyKey), lt(orders.createdAt, cutoff.toISOString())))
+      .limit(batch);
+    const freed = await this.db
+      .update(orders)
+      .set({ idempotencyKey: null, requestHash: null })
+      // Checked again on the row itself: the subquery's rows are not locked.
+      .where(and(inArray(orders.id, expired), isNotNull(orders.idempotencyKey), lt(orders.createdAt, cutoff.toISOString())))
+      .returning({ id: orders.id });
+    return freed.length;
   }
 
   /** The customer's orders, newest first (ids are UUIDv7, so they sort by creation too). */

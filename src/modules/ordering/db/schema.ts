@@ -16,7 +16,10 @@ export const orders = ordering.table(
     totalCents: integer('total_cents').notNull(),
     items: jsonb('items').$type<OrderLine[]>().notNull(),
     history: jsonb('history').$type<StatusEntry[]>().notNull(),
-    /** The client's Idempotency-Key and a hash of the body it came with: a retry finds its order. */
+    /**
+     * The client's Idempotency-Key and a hash of the body it came with: a retry finds its order.
+     * Both are cleared once the key's window is over (the order itself stays).
+     */
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull(),
@@ -25,6 +28,8 @@ export const orders = ordering.table(
   (t) => [
     uniqueIndex('orders_idempotency_key_idx').on(t.customerId, t.idempotencyKey).where(sql`idempotency_key is not null`),
     index('orders_customer_idx').on(t.customerId, t.createdAt),
+    // The purge of expired Idempotency-Keys looks only at orders that still hold one.
+    index('orders_idempotency_expiry_idx').on(t.createdAt).where(sql`idempotency_key is not null`),
   ],
 );
 

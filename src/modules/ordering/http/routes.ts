@@ -29,7 +29,10 @@ const IdempotencyHeaders = z.object({
     .max(200)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
     .optional()
-    .openapi({ description: 'Retrying with the same key and body returns the same order; the same key with another body answers 422' }),
+    .openapi({
+      description:
+        "Retrying with the same key and body returns the same order; the same key with another body answers 422. A key holds for a day after its order was placed (the server's `IDEMPOTENCY_KEY_TTL_SECONDS`); after that it places a new order",
+    }),
 });
 const OrderId = z.object({ id: uuid() });
 

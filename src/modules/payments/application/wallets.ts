@@ -1,6 +1,7 @@
 import type { Publish, Tx } from '../../../shared/index.ts';
 import { ConcurrencyConflict, type WalletEventStore } from '../db/wallet-event-store.ts';
 import { Wallet, WalletRefused, type Decision, type Refusal, type WalletEvent, type WalletState } from '../domain/wallet.ts';
+import { restoreSnapshot, snapshotDue, takeSnapshot } from '../domain/wallet-snapshot.ts';
 import { WalletCharged, WalletRefunded, type ChargeResult, type RefundResult } from '../index.ts';
 
 type UnitOfWork = <T>(work: (tx: Tx, publish: Publish) => Promise<T>) => Promise<T>;
@@ -30,31 +31,48 @@ export class WalletBusy extends Error {
 export type Outcome<R> = { ok: true; result: R } | { ok: false; refusal: Refusal };
 
 export interface HistoryEntry {
-  type: WalletEvent['type'];
+  type: 'deposited' | 'charged' | 'refunded';
   amountCents: number;
   orderId?: string;
   at: string;
 }
 
+export interface Statement {
+  balanceCents: number;
+  history: HistoryEntry[];
+  /** The version the next page continues after; null on the last page. */
+  nextAfter: number | null;
+}
+
 /**
- * payments' use cases. Every command follows the same loop: load the stream, fold it, let the
- * pure wallet decide, append the new events at the version it read and publish their public
- * counterparts through the outbox, all in one unit of work. If another writer appended first,
- * the append conflicts, the unit of work rolls back, and the command starts over on fresh state.
+ * payments' use cases. Every command follows the same loop: load the wallet (its latest snapshot
+ * and the events after it), let the pure wallet decide, append the new events at the version it
+ * read and publish their public counterparts through the outbox, all in one unit of work; when
+ * the append reaches a snapshot point, the new state is snapshotted in that same unit of work. If
+ * another writer appended first, the append conflicts, the unit of work rolls back (snapshot
+ * included), and the command starts over on fresh state.
  */
 export class Wallets {
   private readonly policy: ConflictPolicy;
   private readonly clock: () => Date;
   private readonly onConflict: (customerId: string, attempt: number) => void;
+  private readonly snapshotEvery: number;
 
   constructor(
     private readonly store: WalletEventStore,
     private readonly unitOfWork: UnitOfWork,
-    options: { policy?: ConflictPolicy; clock?: () => Date; onConflict?: (customerId: string, attempt: number) => void } = {},
+    options: {
+      policy?: ConflictPolicy;
+      clock?: () => Date;
+      onConflict?: (customerId: string, attempt: number) => void;
+      /** A snapshot is written whenever a stream's version reaches a multiple of this. */
+      snapshotEvery?: number;
+    } = {},
   ) {
     this.policy = options.policy ?? { maxAttempts: 30, maxJitterMs: 25 };
     this.clock = options.clock ?? (() => new Date());
     this.onConflict = options.onConflict ?? (() => {});
+    this.snapshotEvery = options.snapshotEvery ?? 100;
   }
 
   deposit(customerId: string, amountCents: number): Promise<Outcome<{ balanceCents: number }>> {
@@ -64,9 +82,10 @@ export class Wallets {
   async charge(input: { customerId: string; orderId: string; amountCents: number }): Promise<ChargeResult> {
     const decided = await this.decide(input.customerId, (wallet, at) => Wallet.charge(wallet, input.orderId, input.amountCents, at));
     if (decided.ok) return decided.result;
-    if (decided.refusal.reason === 'insufficient_funds') return { outcome: 'declined', reason: 'insufficient_funds', balanceCents: decided.refusal.balanceCents };
+    const { refusal } = decided;
+    if (refusal.reason === 'insufficient_funds' || refusal.reason === 'order_closed') return { outcome: 'declined', reason: refusal.reason, balanceCents: refusal.balanceCents };
     // The contract's input rules leave no other refusal; should one appear, it is payments' own error.
-    throw new WalletRefused(decided.refusal);
+    throw new WalletRefused(refusal);
   }
 
   async refund(input: { customerId: string; orderId: string }): Promise<RefundResult> {
@@ -76,15 +95,21 @@ export class Wallets {
   }
 
   async balance(customerId: string): Promise<{ balanceCents: number }> {
-    return { balanceCents: Wallet.fold(await this.store.load(customerId)).balanceCents };
+    return { balanceCents: (await load(this.store, customerId)).balanceCents };
   }
 
-  /** The balance and the events it was folded from, oldest first: a bank statement. */
-  async statement(customerId: string): Promise<{ balanceCents: number; history: HistoryEntry[] }> {
-    const events = await this.store.load(customerId);
+  /**
+   * A bank statement: the balance now and one page of the movements it was folded from, oldest
+   * first, starting after the movement at version `after` (0: from the first).
+   */
+  async statement(customerId: string, page: { after: number; limit: number }): Promise<Statement> {
+    // One more than asked tells whether another page follows without counting the stream.
+    const [movements, wallet] = await Promise.all([this.store.movements(customerId, page.after, page.limit + 1), load(this.store, customerId)]);
+    const shown = movements.slice(0, page.limit);
     return {
-      balanceCents: Wallet.fold(events).balanceCents,
-      history: events.map((e) => ({ type: e.type, amountCents: e.amountCents, ...(e.type === 'deposited' ? {} : { orderId: e.orderId }), at: e.at.toISOString() })),
+      balanceCents: wallet.balanceCents,
+      history: shown.map((e) => ({ type: e.type, amountCents: e.amountCents, ...(e.type === 'deposited' ? {} : { orderId: e.orderId }), at: e.at.toISOString() })),
+      nextAfter: movements.length > page.limit ? shown.at(-1)!.version : null,
     };
   }
 
@@ -93,10 +118,13 @@ export class Wallets {
       try {
         return await this.unitOfWork(async (tx, publish) => {
           const store = this.store.with(tx);
-          const wallet = Wallet.fold(await store.load(customerId));
+          const wallet = await load(store, customerId);
           const decision = rule(wallet, this.clock());
           if (!decision.ok) return decision;
           await store.append(customerId, wallet.version, decision.events);
+          if (snapshotDue(wallet.version, wallet.version + decision.events.length, this.snapshotEvery)) {
+            await store.saveSnapshot(customerId, takeSnapshot(Wallet.fold(decision.events, wallet)));
+          }
           for (const event of decision.events) await announce(publish, customerId, event);
           return { ok: true as const, result: decision.result };
         });
@@ -109,6 +137,13 @@ export class Wallets {
       }
     }
   }
+}
+
+/** The wallet as its latest usable snapshot and the events after it say; the whole stream when there is none. */
+async function load(store: WalletEventStore, customerId: string): Promise<WalletState> {
+  const stored = await store.snapshot(customerId);
+  const from = stored ? restoreSnapshot(stored) : undefined;
+  return Wallet.fold(await store.events(customerId, from?.version ?? 0), from);
 }
 
 /** Each stored order event has a public twin other modules may react to; deposits stay private. */

@@ -2,6 +2,7 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { unavailable, unprocessable, type Problem, type AppEnv, principalOf, json, jsonBody, operation } from '../../../shared/http/index.ts';
 import { WalletBusy, type Wallets } from '../application/wallets.ts';
 import { MAX_BALANCE_CENTS, MAX_DEPOSIT_CENTS, WalletRefused, type Refusal } from '../domain/wallet.ts';
+import { decodeCursor, encodeCursor, STATEMENT_PAGE } from './statement-cursor.ts';
 
 const Deposit = z
   .strictObject({ amountCents: z.number().int().positive().max(MAX_DEPOSIT_CENTS).describe('Whole cents, at most one deposit limit') })
@@ -18,8 +19,27 @@ const Statement = z
         at: z.iso.datetime(),
       }),
     ),
+    next: z
+      .string()
+      .nullable()
+      .describe('Pass as `cursor` to read the movements that follow; null when this page is the last'),
   })
   .openapi('WalletStatement');
+const StatementPage = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(STATEMENT_PAGE.max)
+    .default(STATEMENT_PAGE.default)
+    .describe(`Movements per page, 1 to ${STATEMENT_PAGE.max}`),
+  cursor: z
+    .string()
+    .max(64)
+    .refine((raw) => decodeCursor(raw) !== undefined, 'Not a cursor from an earlier statement page')
+    .optional()
+    .describe("The `next` of the previous page; absent: from the wallet's first movement"),
+});
 
 /** The caller's own wallet: any signed-in user may top it up and read it; nobody sees another's. */
 export function paymentsRoutes(router: OpenAPIHono<AppEnv>, wallets: Wallets): OpenAPIHono<AppEnv> {
@@ -55,12 +75,17 @@ export function paymentsRoutes(router: OpenAPIHono<AppEnv>, wallets: Wallets): O
         path: '/wallet',
         operationId: 'getWalletStatement',
         tags: ['payments'],
-        summary: 'Your balance and every movement it is folded from, oldest first',
+        summary: 'Your balance and the movements it is folded from, oldest first, a page at a time',
+        request: { query: StatementPage },
         responses: { 200: json(Statement, 'Wallet') },
       },
       { access: 'user' },
     ),
-    async (c) => c.json(await wallets.statement(principalOf(c).id), 200),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const { nextAfter, ...statement } = await wallets.statement(principalOf(c).id, { after: cursor ? decodeCursor(cursor)! : 0, limit });
+      return c.json({ ...statement, next: nextAfter === null ? null : encodeCursor(nextAfter) }, 200);
+    },
   );
   return router;
 }
@@ -84,5 +109,7 @@ function refusalProblem(refusal: Refusal): Problem {
       return unprocessable(`A wallet may hold at most ${MAX_BALANCE_CENTS} cents; the balance is ${refusal.balanceCents} cents`, 'balance-limit');
     case 'insufficient_funds':
       return unprocessable(`Insufficient funds: the balance is ${refusal.balanceCents} cents`, 'insufficient-funds');
+    case 'order_closed':
+      return unprocessable('The order was closed before it was charged', 'order-closed');
   }
 }

@@ -23,11 +23,11 @@ class RivalStore extends WalletEventStore {
   override with(tx: Executor): WalletEventStore {
     return new RivalStore(tx, this.rivals);
   }
-  override async load(streamId: string): Promise<WalletEvent[]> {
-    const events = await super.load(streamId);
+  override async events(streamId: string, afterVersion = 0): Promise<WalletEvent[]> {
+    const events = await super.events(streamId, afterVersion);
     if (this.rivals.remaining > 0) {
       this.rivals.remaining--;
-      await super.append(streamId, events.length, [{ type: 'deposited', amountCents: 1, at: new Date() }]);
+      await super.append(streamId, afterVersion + events.length, [{ type: 'deposited', amountCents: 1, at: new Date() }]);
     }
     return events;
   }

@@ -16,7 +16,8 @@ describe('payments maps its own errors to problems at the HTTP edge only', () =>
   // A wallet whose every append loses the race: the command gives up as "busy".
   const store = {
     with: () => store,
-    load: async () => [],
+    snapshot: async () => undefined,
+    events: async () => [],
     append: async (streamId: string, expected: number) => {
       throw new ConcurrencyConflict(streamId, expected);
     },

@@ -25,7 +25,7 @@ describe('payments', () => {
     const customer = await app.signUp();
     const empty = await app.http.get('/api/payments/wallet', customer.token);
     expect(empty.status).toBe(200);
-    expect(empty.body).toEqual({ balanceCents: 0, history: [] });
+    expect(empty.body).toEqual({ balanceCents: 0, history: [], next: null });
 
     const first = await app.http.post('/api/payments/wallet/deposits', { amountCents: 1500 }, customer.token);
     expect(first.status).toBe(201);
@@ -46,7 +46,7 @@ describe('payments', () => {
 
     // Each caller sees only their own wallet.
     const other = await app.signUp('barista');
-    expect((await app.http.get('/api/payments/wallet', other.token)).body).toEqual({ balanceCents: 0, history: [] });
+    expect((await app.http.get('/api/payments/wallet', other.token)).body).toEqual({ balanceCents: 0, history: [], next: null });
   });
 
   it('declines a charge it cannot cover, appending and publishing nothing', async () => {
@@ -93,7 +93,8 @@ describe('payments', () => {
     const customer = await customerWith(1000);
     const orderId = newId();
     await api.charge({ customerId: customer.id, orderId, amountCents: 370 });
-    expect(await api.refund({ customerId: customer.id, orderId: newId() })).toEqual({ outcome: 'nothing_to_refund', amountCents: 0, balanceCents: 630 });
+    const neverCharged = newId();
+    expect(await api.refund({ customerId: customer.id, orderId: neverCharged })).toEqual({ outcome: 'nothing_to_refund', amountCents: 0, balanceCents: 630 });
 
     const { result, event } = await scenario(app.kernel.bus)
       .when(() => api.refund({ customerId: customer.id, orderId }))
@@ -105,10 +106,38 @@ describe('payments', () => {
     // Charging a refunded order again does not take the money a second time.
     expect(await api.charge({ customerId: customer.id, orderId, amountCents: 370 })).toMatchObject({ outcome: 'charged', balanceCents: 1000 });
     const stream = await storedStream(app, customer.id);
-    expect(stream.map((e) => e.type)).toEqual(['deposited', 'charged', 'refunded']);
+    // The order refunded before it was charged left its tombstone: money-less, and not announced.
+    expect(stream.map((e) => [e.type, e.amountCents, e.orderId])).toEqual([
+      ['deposited', 1000, null],
+      ['charged', 370, orderId],
+      ['voided', 0, neverCharged],
+      ['refunded', 370, orderId],
+    ]);
     expect(foldStored(stream).balanceCents).toBe(1000);
     expect(await outboxCount(app, WalletRefunded.type, customer.id)).toBe(1);
-    expect((await app.http.get('/api/payments/wallet', customer.token)).body.balanceCents).toBe(1000);
+    const statement = (await app.http.get('/api/payments/wallet', customer.token)).body;
+    expect(statement.balanceCents).toBe(1000);
+    expect(statement.history.map((h: { type: string }) => h.type)).toEqual(['deposited', 'charged', 'refunded']);
+  });
+
+  it('declines, as data and idempotently, a charge that lands after its order was refunded uncharged', async () => {
+    const customer = await customerWith(1000);
+    const orderId = newId();
+    // The saga's charge timed out on its side; the customer cancelled; the refund found nothing.
+    expect(await api.refund({ customerId: customer.id, orderId })).toEqual({ outcome: 'nothing_to_refund', amountCents: 0, balanceCents: 1000 });
+    // Now the charge arrives, and again on a retry: refused both times, the balance untouched.
+    const late = await Promise.all([1, 2, 3].map(() => api.charge({ customerId: customer.id, orderId, amountCents: 400 })));
+    for (const answer of late) expect(answer).toEqual({ outcome: 'declined', reason: 'order_closed', balanceCents: 1000 });
+    expect(await api.refund({ customerId: customer.id, orderId })).toEqual({ outcome: 'nothing_to_refund', amountCents: 0, balanceCents: 1000 });
+    expect((await storedStream(app, customer.id)).map((e) => [e.type, e.orderId])).toEqual([
+      ['deposited', null],
+      ['voided', orderId],
+    ]);
+    expect(await outboxCount(app, WalletCharged.type, customer.id)).toBe(0);
+    expect(await outboxCount(app, WalletRefunded.type, customer.id)).toBe(0);
+    expect(await api.balance({ customerId: customer.id })).toEqual({ balanceCents: 1000 });
+    // Other orders are charged as before.
+    expect(await api.charge({ customerId: customer.id, orderId: newId(), amountCents: 400 })).toMatchObject({ outcome: 'charged', balanceCents: 600 });
   });
 
   it('rejects bad input with 400 naming the field, and anonymous callers with 401', async () => {
@@ -127,7 +156,7 @@ describe('payments', () => {
     expect((await app.http.post('/api/payments/wallet/deposits', { amountCents: 100 })).status).toBe(401);
     expect((await app.http.get('/api/payments/wallet')).status).toBe(401);
     expect((await app.http.get('/api/payments/wallet', 'not-a-token')).status).toBe(401);
-    expect((await app.http.get('/api/payments/wallet', customer.token)).body).toEqual({ balanceCents: 0, history: [] });
+    expect((await app.http.get('/api/payments/wallet', customer.token)).body).toEqual({ balanceCents: 0, history: [], next: null });
 
     // The public API validates too: a bad call never reaches the event store.
     await expect(api.charge({ customerId: customer.id, orderId: 'nope', amountCents: 1 })).rejects.toThrow();

@@ -24,7 +24,12 @@ export async function storedStream(app: TestApp, customerId: string): Promise<St
 /** Folds the stored stream with the domain's own fold, independently of the API's answer. */
 export function foldStored(stream: StoredEvent[]) {
   return Wallet.fold(
-    stream.map((e) => (e.type === 'deposited' ? { type: e.type, amountCents: e.amountCents, at: new Date() } : { type: e.type, amountCents: e.amountCents, orderId: e.orderId!, at: new Date() })),
+    stream.map((e): WalletEvent => {
+      const at = new Date();
+      if (e.type === 'deposited') return { type: e.type, amountCents: e.amountCents, at };
+      if (e.type === 'voided') return { type: e.type, orderId: e.orderId!, at };
+      return { type: e.type, amountCents: e.amountCents, orderId: e.orderId!, at };
+    }),
   );
 }
 

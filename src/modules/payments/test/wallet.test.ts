@@ -43,7 +43,12 @@ describe('Wallet (pure rules)', () => {
   it('refunds exactly what was charged, once; an uncharged order has nothing to refund', () => {
     let events = run([], Wallet.deposit(Wallet.empty(), 500, at));
     events = run(events, Wallet.charge(Wallet.fold(events), order(1), 200, at));
-    expect(Wallet.refund(Wallet.fold(events), order(2), at)).toEqual({ ok: true, events: [], result: { outcome: 'nothing_to_refund', amountCents: 0, balanceCents: 300 } });
+    // Refunding an uncharged order closes it: a tombstone, and no money moves.
+    expect(Wallet.refund(Wallet.fold(events), order(2), at)).toEqual({
+      ok: true,
+      events: [{ type: 'voided', orderId: order(2), at }],
+      result: { outcome: 'nothing_to_refund', amountCents: 0, balanceCents: 300 },
+    });
     const first = Wallet.refund(Wallet.fold(events), order(1), at);
     expect(first).toMatchObject({ ok: true, events: [{ type: 'refunded', amountCents: 200, orderId: order(1) }], result: { outcome: 'refunded', balanceCents: 500 } });
     events = run(events, first);
@@ -51,6 +56,26 @@ describe('Wallet (pure rules)', () => {
     expect(second).toEqual({ ok: true, events: [], result: { outcome: 'refunded', amountCents: 200, balanceCents: 500 } });
     // A refunded order is not charged again: its id stays spent.
     expect(Wallet.charge(Wallet.fold(events), order(1), 200, at)).toMatchObject({ ok: true, events: [] });
+  });
+
+  it('refuses, as often as asked, a charge that arrives after its order was closed uncharged', () => {
+    let events = run([], Wallet.deposit(Wallet.empty(), 500, at));
+    events = run(events, Wallet.refund(Wallet.fold(events), order(1), at));
+    const closed = Wallet.fold(events);
+    expect(closed.voided).toEqual(new Set([order(1)]));
+    expect(Wallet.charge(closed, order(1), 200, at)).toEqual({ ok: false, refusal: { reason: 'order_closed', balanceCents: 500 } });
+    // Refunding it again leaves no second tombstone; other orders are charged as before.
+    expect(Wallet.refund(closed, order(1), at)).toEqual({ ok: true, events: [], result: { outcome: 'nothing_to_refund', amountCents: 0, balanceCents: 500 } });
+    expect(Wallet.charge(closed, order(2), 200, at)).toMatchObject({ ok: true, result: { outcome: 'charged', balanceCents: 300 } });
+    expect(Wallet.fold(events).balanceCents).toBe(500);
+  });
+
+  it('a charge that landed first is refunded: no tombstone, and the charge stays answered as charged', () => {
+    let events = run([], Wallet.deposit(Wallet.empty(), 500, at));
+    events = run(events, Wallet.charge(Wallet.fold(events), order(1), 200, at));
+    events = run(events, Wallet.refund(Wallet.fold(events), order(1), at));
+    expect(events.map((e) => e.type)).toEqual(['deposited', 'charged', 'refunded']);
+    expect(Wallet.charge(Wallet.fold(events), order(1), 200, at)).toEqual({ ok: true, events: [], result: { outcome: 'charged', amountCents: 200, balanceCents: 500 } });
   });
 
   it('refuses deposits that are not positive whole cents or exceed the limit', () => {

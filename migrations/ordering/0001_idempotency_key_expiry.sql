@@ -1,0 +1,1 @@
+CREATE INDEX "orders_idempotency_expiry_idx" ON "ordering"."orders" USING btree ("created_at") WHERE idempotency_key is not null;
