@@ -12,5 +12,6 @@ export default defineConfig({
   dialect: 'postgresql',
   schema: `./src/modules/${module}/db/schema.ts`,
   out: `./migrations/${module}`,
-  schemaFilter: [module],
+  // A module's schema is its name in snake_case (`loyalty-points` keeps `loyalty_points`).
+  schemaFilter: [module.replaceAll('-', '_')],
 });

@@ -104,7 +104,9 @@ function render(list: readonly ModuleDefinition[]): string {
     lines.push(`Calls: ${requires || 'no other module'}.`, '');
     if (m.settings) lines.push('**Settings**', '', ...settingsTable(m.settings), '');
     else lines.push('**Settings**: none of its own.', '');
-    if (m.provides) {
+    if (m.provides && Object.keys(m.provides.methods).length === 0) {
+      lines.push('**Public API**: declared, no methods yet.', '');
+    } else if (m.provides) {
       lines.push('**Public API**', '', '| method | input | output |', '|---|---|---|');
       for (const [name, method] of Object.entries(m.provides.methods)) {
         lines.push(`| \`${name}\` | \`${shapeOf(method.input, 'input')}\` | \`${shapeOf(method.output, 'output')}\` |`);

@@ -11,4 +11,13 @@ import { reviewsModule } from './modules/reviews/module.ts';
 import { storefrontModule } from './modules/storefront/module.ts';
 import type { ModuleDefinition } from './shared/module.ts';
 
-export const modules: readonly ModuleDefinition[] = [identityModule, catalogModule, paymentsModule, orderingModule, fulfillmentModule, reviewsModule, storefrontModule] as readonly ModuleDefinition[];
+// One entry a line, so that `npm run module:new` and `module:remove` add and drop modules as lines.
+export const modules: readonly ModuleDefinition[] = [
+  identityModule,
+  catalogModule,
+  paymentsModule,
+  orderingModule,
+  fulfillmentModule,
+  reviewsModule,
+  storefrontModule,
+] as readonly ModuleDefinition[];
