@@ -153,7 +153,8 @@ describe('the module generator, in a clone of the project', () => {
     expect(tsc.code, tsc.output).toBe(0);
     const lint = await clone.bin('eslint', ['.']);
     expect(lint.code, lint.output).toBe(0);
-    const architecture = await clone.bin('vitest', ['run', 'test/architecture']);
+    // Generous timeouts: this runs beside the outer suite on a shared machine.
+    const architecture = await clone.bin('vitest', ['run', 'test/architecture', '--testTimeout=120000']);
     expect(architecture.code, architecture.output).toBe(0);
     expect(architecture.stdout).toMatch(/Test Files\s+\d+ passed/);
   });
