@@ -167,10 +167,12 @@ const noForeignSql = {
     const rel = relative(context.cwd, context.filename);
     const place = classify(rel);
     if (place.kind !== 'module') return {};
-    const others = moduleNames(context.cwd).filter((n) => n !== place.module);
-    if (others.length === 0) return {};
+    // A module's schema is its name, in snake_case for a kebab-case name (loyalty-points: loyalty_points).
+    const owners = new Map();
+    for (const n of moduleNames(context.cwd)) if (n !== place.module) for (const schema of [n, n.replaceAll('-', '_')]) owners.set(schema, n);
+    if (owners.size === 0) return {};
     // "catalog".items or catalog.items, but not an event type such as catalog.item-changed.
-    const foreign = new RegExp(`(?<![\\w."-])"?(${others.map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})"?\\.("?[A-Za-z_][\\w$]*"?)(?![\\w-])`, 'g');
+    const foreign = new RegExp(`(?<![\\w."-])"?(${[...owners.keys()].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})"?\\.("?[A-Za-z_][\\w$]*"?)(?![\\w-])`, 'g');
     const check = (node) => {
       const found = literalText(node);
       if (!found || (!found.tagged && !SQLISH.test(found.text))) return;
@@ -179,7 +181,7 @@ const noForeignSql = {
       if (!m) return;
       context.report({
         node,
-        message: `[architecture/no-foreign-sql] SQL in ${place.module} names ${m[1]}'s schema (${m[1]}.${m[2].replaceAll('"', '')}). A module queries only its own schema: ask ${m[1]} through its public API (ctx.api) or keep a local copy fed by its events.`,
+        message: `[architecture/no-foreign-sql] SQL in ${place.module} names ${owners.get(m[1])}'s schema (${m[1]}.${m[2].replaceAll('"', '')}). A module queries only its own schema: ask ${owners.get(m[1])} through its public API (ctx.api) or keep a local copy fed by its events.`,
       });
     };
     return { Literal: check, TemplateLiteral: check };

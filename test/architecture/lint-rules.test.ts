@@ -70,6 +70,18 @@ describe('architecture lint rules', () => {
     expect(found[0]!.message).toContain("[architecture/no-foreign-sql] SQL in ordering names catalog's schema (catalog.items)");
   });
 
+  it("no-foreign-sql: a kebab-case module's schema is known by its snake_case name", async () => {
+    const found = await lint('no-foreign-sql-snake');
+    expect(found).toEqual([
+      {
+        file: 'src/modules/ordering/db/points.ts',
+        rule: 'architecture/no-foreign-sql',
+        message:
+          "[architecture/no-foreign-sql] SQL in ordering names loyalty-points's schema (loyalty_points.balances). A module queries only its own schema: ask loyalty-points through its public API (ctx.api) or keep a local copy fed by its events.",
+      },
+    ]);
+  });
+
   it('no-composition-root: a module never imports the composition root or scripts', async () => {
     const found = await lint('no-composition-root');
     expect(found).toHaveLength(1);
