@@ -36,6 +36,9 @@ export interface Clone {
 function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VITEST') && k !== 'NODE_ENV') env[k] = v;
+  // Plain text: the tests read the children's reports.
+  env['NO_COLOR'] = '1';
+  delete env['FORCE_COLOR'];
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -58,7 +61,10 @@ export function cloneProject(): Clone {
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` }));
+      child.once('close', (code) => {
+        const plain = (text: string) => text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+        resolve({ code, stdout: plain(stdout), stderr: plain(stderr), output: plain(`${stdout}\n${stderr}`) });
+      });
     });
   return {
     dir,
