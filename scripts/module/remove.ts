@@ -27,6 +27,12 @@ if (!moduleFolders().includes(name) || !definition) {
   process.exit(1);
 }
 
+if (definition.hostedElsewhere) {
+  // Its code and data live in its own service now; this codebase keeps only the declaration.
+  console.error(`module:remove refused: ${name} runs as its own service (src/modules/${name}/remote.ts); bring it back with \`npm run extract -- ${name} --undo --from <its folder>\` first, or retire the service`);
+  process.exit(1);
+}
+
 const uses: Use[] = [...declaredUses(name, modules), ...importUses(name)];
 if (uses.length > 0) {
   const byModule = [...new Set(uses.flatMap((u) => (u.by ? [u.by] : [])))];
