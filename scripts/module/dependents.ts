@@ -38,8 +38,12 @@ export function importUses(name: string): Use[] {
   const skip = (rel: string) => rel.startsWith(own) || rel === 'src/modules.ts' || rel.startsWith('test/architecture/fixtures/');
   const sources = ['src', 'test', 'scripts', 'bench'].flatMap((dir) => filesUnder(dir, skip)).filter((f) => /\.(ts|js|mjs)$/.test(f));
   const uses: Use[] = [];
+  // Suites that boot a few modules look definitions up by name (test/support/modules.ts).
+  const lookup = new RegExp(`\\bmoduleNamed\\(\\s*['"]${name}['"]\\s*\\)`);
   for (const file of sources) {
     const text = read(file);
+    const by = /^src\/modules\/([^/]+)\//.exec(file)?.[1];
+    if (lookup.test(text)) uses.push({ by, what: `${file} looks up its definition (moduleNamed('${name}'))` });
     for (const pattern of IMPORTS) {
       for (const m of text.matchAll(pattern)) {
         const specifier = m[2] ?? m[1]!;
@@ -47,7 +51,6 @@ export function importUses(name: string): Use[] {
         const resolved = resolve(join(ROOT, dirname(file)), specifier);
         if (!resolved.startsWith(target)) continue;
         const imported = m[2] ? m[1]!.replace(/^\{|\}$/g, '').trim().replace(/\s+/g, ' ') : '';
-        const by = /^src\/modules\/([^/]+)\//.exec(file)?.[1];
         uses.push({ by, what: `${file} imports ${relative(ROOT, resolved)}${imported ? ` (${imported})` : ''}` });
       }
     }

@@ -38,7 +38,7 @@ if (uses.length > 0) {
   const byModule = [...new Set(uses.flatMap((u) => (u.by ? [u.by] : [])))];
   const lines = uses.map((u) => `  ${u.by ?? '(outside the modules)'}: ${u.what}`);
   const who = byModule.length > 0 ? `${byModule.join(', ')} still depend${byModule.length === 1 ? 's' : ''} on it` : 'files outside the modules still import it';
-  console.error(`module:remove refused: ${name} is in use; ${who}:\n${lines.join('\n')}\nRemove these uses first (their subscriptions, requires and imports), then run module:remove again.`);
+  console.error(`module:remove refused: ${name} is in use; ${who}:\n${lines.join('\n')}\nRemove these uses first (their subscriptions, requires, imports and look-ups), then run module:remove again.`);
   process.exit(1);
 }
 
