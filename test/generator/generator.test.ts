@@ -29,14 +29,13 @@ describe('the module generator, in a clone of the project', () => {
       ['Invoices!', /refused \(kebab-case\): "Invoices!" is not kebab-case/],
       ['catalog', /refused \(taken\): "catalog" is taken: a module of that name already exists/],
       ['drizzle', /refused \(reserved\): "drizzle" is reserved: it is the migration tool/],
-      ['pg-stats', /refused \(reserved\): "pg-stats" is reserved: Postgres keeps schemas named pg_\*/],
-      ['public', /refused \(reserved\): "public" is reserved: it is Postgres' default schema/],
     ];
-    for (const [bad, message] of cases) {
-      const r = await clone.script('scripts/module/new.ts', [bad]);
+    // The other rules are covered as pure functions in names.test.ts; these go through the command.
+    const runs = await Promise.all(cases.map(([bad]) => clone.script('scripts/module/new.ts', [bad])));
+    runs.forEach((r, i) => {
       expect(r.code, r.output).toBe(1);
-      expect(r.stderr).toMatch(message);
-    }
+      expect(r.stderr).toMatch(cases[i]![1]);
+    });
     expect(clone.changes()).toEqual([]);
   });
 
