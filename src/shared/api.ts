@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ModuleUnavailableError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
+import { apiCallSpan } from './telemetry/api-spans.ts';
 
 /**
  * A module's public API as data: method names with zod input and output schemas. The same
@@ -54,17 +55,18 @@ export function localClient<C extends ApiContract>(
   for (const [name, method] of Object.entries(contract.methods)) {
     const fn = (impl as Record<string, (input: unknown) => Promise<unknown>>)[name];
     if (typeof fn !== 'function') throw new Error(`${contract.module} does not implement ${name}`);
-    client[name] = async (input: unknown) => {
-      const fault = faults()?.(name);
-      if (fault) {
-        metrics.apiCalls.inc({ module: contract.module, method: name, outcome: 'unavailable' });
-        throw new ModuleUnavailableError(contract.module, name, fault);
-      }
-      const parsedInput = method.input.parse(input);
-      const result = await fn.call(impl, parsedInput);
-      metrics.apiCalls.inc({ module: contract.module, method: name, outcome: 'ok' });
-      return method.output.parse(structuredClone(result));
-    };
+    client[name] = (input: unknown) =>
+      apiCallSpan(contract.module, name, 'local', async () => {
+        const fault = faults()?.(name);
+        if (fault) {
+          metrics.apiCalls.inc({ module: contract.module, method: name, outcome: 'unavailable' });
+          throw new ModuleUnavailableError(contract.module, name, fault);
+        }
+        const parsedInput = method.input.parse(input);
+        const result = await fn.call(impl, parsedInput);
+        metrics.apiCalls.inc({ module: contract.module, method: name, outcome: 'ok' });
+        return method.output.parse(structuredClone(result));
+      });
   }
   return client as ApiClient<C>;
 }

@@ -55,6 +55,17 @@ export const kernelSettings = z.object({
   REMOTE_DNS_REFRESH_MS: positiveInt.default(10_000).describe('how often DNS names in `SERVICE_<MODULE>_URLS` are resolved again'),
   REMOTE_DOCUMENT_TTL_MS: positiveInt.default(300_000).describe('how long the gateway keeps a remote module\'s OpenAPI operations before asking for them again'),
 
+  OTEL_TRACES_EXPORTER: z
+    .enum(['otlp', 'console', 'none'])
+    .optional()
+    .describe('`otlp` or `console` turns tracing on (`none`: off); unset, tracing is on only when an OTLP endpoint is set'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional().describe('OTLP collector base URL (traces go to `<url>/v1/traces`); setting it turns tracing on. The exporter also reads the other standard `OTEL_EXPORTER_OTLP_*` variables'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional().describe('full OTLP traces URL, overriding `OTEL_EXPORTER_OTLP_ENDPOINT` for traces'),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf').describe('OTLP encoding: `http/protobuf` or `http/json`'),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/protobuf', 'http/json']).optional().describe('OTLP encoding for traces, overriding `OTEL_EXPORTER_OTLP_PROTOCOL`'),
+  OTEL_SERVICE_NAME: z.string().min(1).optional().describe('`service.name` of this process\'s spans; default `cafe`, or `cafe-<modules>` for a process hosting only some'),
+  OTEL_SDK_DISABLED: bool.default(false).describe('`true` keeps tracing off whatever else is set'),
+
   EVENT_TRANSPORT: z.enum(['inprocess', 'bullmq']).default('inprocess').describe('`inprocess` or `bullmq`'),
   REDIS_URL: z.string().url().optional().describe('required with `EVENT_TRANSPORT=bullmq`'),
   BULLMQ_PREFIX: z

@@ -1,5 +1,6 @@
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 import { currentContext } from './context.ts';
+import { traceIdsForLogs } from './telemetry/trace-context.ts';
 
 export type { Logger };
 
@@ -61,10 +62,13 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: { err: serializeError, error: serializeError },
-    // Lines written while serving a request carry its id, from any logger, without a child per request.
+    // Lines written while serving a request or handling an event carry its ids, from any logger,
+    // without a child logger per request.
     mixin: () => {
-      const requestId = currentContext()?.requestId;
-      return requestId ? { requestId } : {};
+      const ctx = currentContext();
+      const ids = traceIdsForLogs();
+      if (!ctx) return ids ?? {};
+      return { ...(ctx.requestId ? { requestId: ctx.requestId } : {}), correlationId: ctx.correlationId, ...ids };
     },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -7,7 +7,9 @@ import { claimInbox, DuplicateDelivery, handledAlready } from './inbox.ts';
 import type { Observations } from './observations.ts';
 import type { Outbox } from './outbox.ts';
 import type { SubscriptionRuntime } from './registry.ts';
+import { handlerSpan, outcome, transactionSpan } from './spans.ts';
 import type { Commit, Publish } from './subscription.ts';
+import { activeContext, withContext, type Context } from '../telemetry/tracer.ts';
 import type { BatchOutcome } from './transport.ts';
 
 /** Rejects a handler's `commit` when another handler's failure rolled back the shared batch. */
@@ -29,6 +31,8 @@ interface Member {
   effects?: (tx: Tx, publish: Publish) => Promise<unknown>;
   settle?: { resolve(v: unknown): void; reject(e: unknown): void };
   handled: Promise<void>;
+  /** The tracing context of its handler's span (undefined when tracing is off). */
+  tracing?: Context;
 }
 
 /**
@@ -82,11 +86,27 @@ async function runUpToCommit(deps: BatchDeps, runtime: SubscriptionRuntime, enve
       markReady();
       return settled;
     };
-    member.handled = runInContext(handlerContext(envelope), async () => {
-      const payload = subscription.event.payload.parse(envelope.payload);
-      await subscription.handle(payload, { envelope, attempt: 1, commit });
-      if (!member.effects) await commit(async () => undefined);
-    });
+    member.handled = handlerSpan(
+      subscription.name,
+      envelope,
+      1,
+      false,
+      async (span) => {
+        member.tracing = activeContext();
+        try {
+          await runInContext(handlerContext(envelope), async () => {
+            const payload = subscription.event.payload.parse(envelope.payload);
+            await subscription.handle(payload, { envelope, attempt: 1, commit });
+            if (!member.effects) await commit(async () => undefined);
+          });
+          outcome(span, 'handled');
+        } catch (err) {
+          outcome(span, err instanceof DuplicateDelivery ? 'duplicate' : err instanceof BatchAborted ? 'aborted' : 'failed');
+          throw err;
+        }
+      },
+      (err) => err instanceof DuplicateDelivery || err instanceof BatchAborted,
+    );
     // A handler that fails before reaching commit is ready too, as a failure.
     member.handled.then(markReady, (err: unknown) => {
       if (!member.effects) {
@@ -113,19 +133,22 @@ async function commitTogether(deps: BatchDeps, runtime: SubscriptionRuntime, com
   const duplicates = new Set<Member>();
   const results = new Map<Member, unknown>();
   try {
-    await module.db.transaction(async (tx) => {
-      const claimed = await claimInbox(tx, runtime, committing.map((m) => m.envelope), 1);
-      for (const m of committing) {
-        if (!claimed.has(m.envelope.id)) {
-          duplicates.add(m);
-          continue;
+    const run = () =>
+      module.db.transaction(async (tx) => {
+        const claimed = await claimInbox(tx, runtime, committing.map((m) => m.envelope), 1);
+        for (const m of committing) {
+          if (!claimed.has(m.envelope.id)) {
+            duplicates.add(m);
+            continue;
+          }
+          culprit = m;
+          // Under its own handler's span, so the events it publishes continue its event's trace.
+          results.set(m, await withContext(m.tracing, () => runInContext(handlerContext(m.envelope), () => m.effects!(tx, writer.publish))));
         }
-        culprit = m;
-        results.set(m, await runInContext(handlerContext(m.envelope), () => m.effects!(tx, writer.publish)));
-      }
-      culprit = undefined;
-      await writer.flush(tx);
-    });
+        culprit = undefined;
+        await writer.flush(tx);
+      });
+    await transactionSpan(module.module, run, committing.map((m) => m.tracing));
   } catch (err) {
     for (const m of committing) {
       if (m === culprit) {

@@ -8,7 +8,9 @@ import { claimInbox, DuplicateDelivery, isHandled } from './inbox.ts';
 import type { Observations } from './observations.ts';
 import type { Outbox } from './outbox.ts';
 import type { Registry } from './registry.ts';
+import { handlerSpan, outcome, transactionSpan } from './spans.ts';
 import type { Commit } from './subscription.ts';
+import type { Span } from '../telemetry/tracer.ts';
 import { DeadLetterNotRecorded, type BatchOutcome, type Deliverer, type DeliveryResult } from './transport.ts';
 
 /**
@@ -39,11 +41,15 @@ export class Delivery implements Deliverer {
    * attempt a failure is dead-lettered before it is rethrown.
    */
   async deliver(subscriptionName: string, envelope: Envelope, attempt: number, final: boolean): Promise<DeliveryResult> {
+    return handlerSpan(subscriptionName, envelope, attempt, final, (span) => this.attempt(subscriptionName, envelope, attempt, final, span));
+  }
+
+  private async attempt(subscriptionName: string, envelope: Envelope, attempt: number, final: boolean, span: Span): Promise<DeliveryResult> {
     const runtime = this.registry.subscription(subscriptionName);
     const { module, subscription } = runtime;
     const started = performance.now();
     try {
-      if (await isHandled(runtime, envelope)) return this.observations.handled(subscriptionName, envelope, 'duplicate');
+      if (await isHandled(runtime, envelope)) return this.duplicate(span, subscriptionName, envelope);
 
       const payload = subscription.event.payload.parse(envelope.payload);
       let committed = false;
@@ -51,13 +57,15 @@ export class Delivery implements Deliverer {
       const commit: Commit = async (effects) => {
         if (committed) throw new Error(`${subscriptionName} called commit twice`);
         committed = true;
-        return module.db.transaction(async (tx) => {
-          const claimed = await claimInbox(tx, runtime, [envelope], attempt);
-          if (claimed.size === 0) throw new DuplicateDelivery();
-          const value = await effects(tx, writer.publish);
-          await writer.flush(tx);
-          return value;
-        });
+        return transactionSpan(module.module, () =>
+          module.db.transaction(async (tx) => {
+            const claimed = await claimInbox(tx, runtime, [envelope], attempt);
+            if (claimed.size === 0) throw new DuplicateDelivery();
+            const value = await effects(tx, writer.publish);
+            await writer.flush(tx);
+            return value;
+          }),
+        );
       };
       await runInContext(handlerContext(envelope), async () => {
         await subscription.handle(payload, { envelope, attempt, commit });
@@ -65,19 +73,27 @@ export class Delivery implements Deliverer {
       });
       this.outbox.committed(module.module, writer);
       this.metrics.handlerDuration.observe({ subscription: subscriptionName }, (performance.now() - started) / 1000);
+      outcome(span, 'handled');
       return this.observations.handled(subscriptionName, envelope, 'handled');
     } catch (err) {
-      if (err instanceof DuplicateDelivery) return this.observations.handled(subscriptionName, envelope, 'duplicate');
+      if (err instanceof DuplicateDelivery) return this.duplicate(span, subscriptionName, envelope);
+      outcome(span, 'failed');
       this.observations.failed(subscriptionName, envelope, attempt, err);
       if (final) {
         try {
           await this.deadLetters.record(runtime, envelope, attempt, err);
+          outcome(span, 'dead-lettered');
         } catch (recordErr) {
           throw new DeadLetterNotRecorded(subscriptionName, envelope.id, recordErr);
         }
       }
       throw err;
     }
+  }
+
+  private duplicate(span: Span, subscription: string, envelope: Envelope): DeliveryResult {
+    outcome(span, 'duplicate');
+    return this.observations.handled(subscription, envelope, 'duplicate');
   }
 
   async deliverBatch(subscriptionName: string, envelopes: readonly Envelope[]): Promise<BatchOutcome[]> {

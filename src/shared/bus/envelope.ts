@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { currentContext } from '../context.ts';
+import { currentTraceparent } from '../telemetry/trace-context.ts';
 import type { Envelope, EventContract, PayloadOf } from './contract.ts';
 import type { BusTables } from './tables.ts';
 
@@ -28,7 +29,7 @@ export interface EnvelopeRow {
 
 export type OutboxInsert = BusTables['outbox']['$inferInsert'];
 
-/** A new envelope for `payload`, inheriting correlation and causation from the current context. */
+/** A new envelope for `payload`, inheriting correlation, causation and trace from the current context. */
 export function newEnvelope<E extends EventContract>(event: E, payload: PayloadOf<E>, source: string): Envelope<PayloadOf<E>> {
   const ctx = currentContext();
   return {
@@ -39,7 +40,8 @@ export function newEnvelope<E extends EventContract>(event: E, payload: PayloadO
     source,
     correlationId: ctx?.correlationId ?? uuidv7(),
     causationId: ctx?.causationId ?? null,
-    traceparent: ctx?.traceparent ?? null,
+    // The span the event was published under: handlers of it become its children (ADR 14).
+    traceparent: currentTraceparent() ?? null,
     payload,
   };
 }

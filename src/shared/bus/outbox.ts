@@ -3,6 +3,7 @@ import type { Executor, Tx } from '../db/database.ts';
 import type { PayloadOf } from './contract.ts';
 import { newEnvelope, outboxRowOf, type OutboxInsert } from './envelope.ts';
 import type { Registry } from './registry.ts';
+import { outboxWriteSpan, transactionSpan } from './spans.ts';
 import type { Publish } from './subscription.ts';
 
 /** The channel outbox writes NOTIFY on and relays LISTEN to; the payload is the module name. */
@@ -54,9 +55,12 @@ export class Outbox {
       },
       flush: async (tx) => {
         if (rows.length === 0) return;
-        await tx.insert(owner.tables.outbox).values(rows.splice(0));
-        // NOTIFY is transactional: other relays hear it only if this transaction commits.
-        if (notifies) await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`);
+        const batch = rows.splice(0);
+        await outboxWriteSpan(module, batch.map((r) => r.type), async () => {
+          await tx.insert(owner.tables.outbox).values(batch);
+          // NOTIFY is transactional: other relays hear it only if this transaction commits.
+          if (notifies) await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`);
+        });
       },
     };
   }
@@ -79,11 +83,13 @@ export class Outbox {
   async unitOfWork<T>(module: string, work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {
     const owner = this.registry.module(module);
     const writer = this.writer(module);
-    const result = await owner.db.transaction(async (tx) => {
-      const value = await work(tx, writer.publish);
-      await writer.flush(tx);
-      return value;
-    });
+    const result = await transactionSpan(module, () =>
+      owner.db.transaction(async (tx) => {
+        const value = await work(tx, writer.publish);
+        await writer.flush(tx);
+        return value;
+      }),
+    );
     this.committed(module, writer);
     return result;
   }

@@ -7,6 +7,7 @@ import { byId, ENVELOPE_COLUMNS, envelopeFromRow, uuidList, type EnvelopeRow } f
 import type { Observations } from './observations.ts';
 import { NOTIFY_CHANNEL } from './outbox.ts';
 import type { ModuleBus, Registry } from './registry.ts';
+import { dispatchSpan } from './spans.ts';
 import type { Transport } from './transport.ts';
 
 export interface RelayOptions {
@@ -138,7 +139,7 @@ export class Relay {
     let ok = false;
     try {
       this.observations.published(envelope);
-      await this.transport.dispatch(envelope);
+      await dispatchSpan(this.transport.name, envelope, () => this.transport.dispatch(envelope));
       ok = true;
     } catch (err) {
       if (this.running) this.logger.error({ err, eventId: envelope.id, type: envelope.type }, 'dispatch failed; the outbox keeps the event');

@@ -11,6 +11,7 @@ import { runInContext } from '../context.ts';
 import { ContractViolationError, ModuleUnavailableError, Problem } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import { serverSpan } from '../telemetry/http-spans.ts';
 import type { AppEnv } from './app-env.ts';
 import { authenticate } from './auth.ts';
 import type { DocumentPart } from './document-parts.ts';
@@ -85,7 +86,8 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
     // finished response would force the node adapter off its fast path for every request.
     if (c.req.path !== '/docs') for (const [name, value] of API_SECURITY_HEADERS) c.header(name, value);
     const context = { requestId: id, correlationId: c.req.header('x-correlation-id') ?? id, traceparent: c.req.header('traceparent') };
-    await runInContext(context, async () => {
+    // The access line is written inside the request's span too, so it carries the trace id.
+    await runInContext(context, () => serverSpan(c, id, async () => {
       await next();
       const seconds = (performance.now() - started) / 1000;
       const status = c.res.status;
@@ -93,7 +95,7 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
       if (status >= 500) logger.error({ method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) }, 'request failed');
       // Liveness probes (remote instances, orchestrators) every few seconds would drown the access log.
       else if (logger.isLevelEnabled('info') && c.req.path !== '/health/live') logger.info({ method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) }, 'request');
-    });
+    }));
   });
   app.use('/docs', docsHeaders());
   app.use(bodyLimits(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT, options.bodyLimits ?? {}));

@@ -3,6 +3,7 @@ import type { Context, Hono } from 'hono';
 import { ModuleUnavailableError } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { RemoteModule } from './remote-module.ts';
+import { currentTraceparent } from '../telemetry/trace-context.ts';
 
 /** Connection-level headers a proxy must not pass along (RFC 9110 §7.6.1), plus what fetch recomputes. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length']);
@@ -19,6 +20,8 @@ export function proxyTo(app: Hono<AppEnv>, remote: RemoteModule, mountPath: stri
       if (!HOP_BY_HOP.has(name)) headers.set(name, value);
     });
     headers.set('x-request-id', c.get('requestId'));
+    const traceparent = currentTraceparent();
+    if (traceparent) headers.set('traceparent', traceparent);
     const url = new URL(c.req.url);
     headers.set('x-forwarded-host', url.host);
     headers.set('x-forwarded-proto', url.protocol.replace(':', ''));

@@ -19,6 +19,8 @@ import { currentContext } from '../context.ts';
 import { ContractViolationError, ModuleUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import { apiCallSpan } from '../telemetry/api-spans.ts';
+import { currentTraceparent } from '../telemetry/trace-context.ts';
 import type { InstancePool } from './instances.ts';
 import type { ServiceTokens } from './service-tokens.ts';
 
@@ -139,7 +141,11 @@ export class RemoteModule {
     }
   }
 
-  private async call(name: string, method: MethodContract, input: unknown): Promise<unknown> {
+  private call(name: string, method: MethodContract, input: unknown): Promise<unknown> {
+    return apiCallSpan(this.module, name, 'remote', () => this.callOnce(name, method, input));
+  }
+
+  private async callOnce(name: string, method: MethodContract, input: unknown): Promise<unknown> {
     const started = performance.now();
     let outcome = 'ok';
     try {
@@ -177,7 +183,8 @@ export class RemoteModule {
       };
       if (context?.requestId) headers['x-request-id'] = context.requestId;
       if (context?.correlationId) headers['x-correlation-id'] = context.correlationId;
-      if (context?.traceparent) headers['traceparent'] = context.traceparent;
+      const traceparent = currentTraceparent();
+      if (traceparent) headers['traceparent'] = traceparent;
       const res = await this.onAnInstance((base) => fetch(`${base}${INTERNAL_PREFIX}/${this.module}/${name}`, { method: 'POST', headers, body, signal }), signal);
       const text = await res.text();
       if (res.status === 200) return text === '' ? undefined : JSON.parse(text);

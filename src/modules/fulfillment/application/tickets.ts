@@ -1,5 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import type { Publish, Tx, PayloadOf } from '../../../shared/index.ts';
+import { carryTrace, continueTrace, type Publish, type Tx, type PayloadOf } from '../../../shared/index.ts';
 import type { OrderPaid } from '../../ordering/index.ts';
 import type { TicketStore } from '../db/ticket-store.ts';
 import { apply, withdrawOutcome, type Ticket, type TicketAction, type TicketStatus } from '../domain/ticket.ts';
@@ -30,7 +30,7 @@ export class Tickets {
    */
   async open(tx: Tx, publish: Publish, paid: PayloadOf<typeof OrderPaid>): Promise<Ticket | undefined> {
     const items = paid.items.map((l) => ({ itemId: l.itemId, name: l.name, quantity: l.quantity }));
-    const ticket = await this.store.with(tx).open(uuidv7(), paid.orderId, items);
+    const ticket = await this.store.with(tx).open(uuidv7(), paid.orderId, items, carryTrace());
     if (ticket) await publish(TicketOpened, { ticketId: ticket.id, orderId: ticket.orderId });
     return ticket;
   }
@@ -46,12 +46,16 @@ export class Tickets {
         const refused = apply(current, action, reason);
         return { ok: false, refusal: { reason: 'wrong_transition', detail: refused.ok ? 'The ticket changed meanwhile; read it again' : refused.refusal } };
       }
-      const ids = { ticketId: moved.id, orderId: moved.orderId };
-      if (action === 'start') await publish(TicketStarted, ids);
-      if (action === 'ready') await publish(TicketReady, ids);
-      if (action === 'handover') await publish(TicketHandedOver, ids);
-      if (action === 'reject') await publish(TicketRejected, { ...ids, reason: reason ?? 'unspecified' });
-      return { ok: true, ticket: moved };
+      const { ticket, trace } = moved;
+      const ids = { ticketId: ticket.id, orderId: ticket.orderId };
+      // The step's event belongs to the order's story: it continues the order's trace, linked to the barista's request.
+      await continueTrace(trace, `fulfillment ticket ${action}`, async () => {
+        if (action === 'start') await publish(TicketStarted, ids);
+        if (action === 'ready') await publish(TicketReady, ids);
+        if (action === 'handover') await publish(TicketHandedOver, ids);
+        if (action === 'reject') await publish(TicketRejected, { ...ids, reason: reason ?? 'unspecified' });
+      });
+      return { ok: true, ticket };
     });
   }
 
@@ -65,7 +69,7 @@ export class Tickets {
       if (await store.tombstone(uuidv7(), orderId)) return { outcome: 'withdrawn' as const };
       const moved = await store.move({ orderId }, 'withdraw');
       if (moved) {
-        await publish(TicketWithdrawn, { ticketId: moved.id, orderId });
+        await publish(TicketWithdrawn, { ticketId: moved.ticket.id, orderId });
         return { outcome: 'withdrawn' as const };
       }
       const current = await store.byOrder(orderId, true);

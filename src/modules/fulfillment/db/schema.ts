@@ -20,6 +20,9 @@ export const tickets = fulfillment.table(
     items: jsonb('items').$type<TicketLine[]>().notNull(),
     reason: text('reason'),
     openedAt: timestamp('opened_at', { withTimezone: true, mode: 'string' }),
+    /** The order's trace and correlation: the barista's steps continue them (one trace per order). */
+    traceparent: text('traceparent'),
+    correlationId: text('correlation_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('tickets_order_idx').on(t.orderId), index('tickets_status_idx').on(t.status, t.openedAt).where(sql`opened_at is not null`)],

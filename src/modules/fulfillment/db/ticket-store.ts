@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Executor } from '../../../shared/index.ts';
+import type { Executor, TraceCarrier } from '../../../shared/index.ts';
 import { MOVES, type Ticket, type TicketAction, type TicketLine, type TicketStatus } from '../domain/ticket.ts';
 import { tickets } from './schema.ts';
 
@@ -48,10 +48,10 @@ export class TicketStore {
   }
 
   /** Opens the order's ticket unless the order already has one (or a withdrawal tombstone). */
-  async open(id: string, orderId: string, items: TicketLine[]): Promise<Ticket | undefined> {
+  async open(id: string, orderId: string, items: TicketLine[], trace: TraceCarrier): Promise<Ticket | undefined> {
     const [row] = await this.db
       .insert(tickets)
-      .values({ id, orderId, status: 'QUEUED', items, openedAt: sql`now()` })
+      .values({ id, orderId, status: 'QUEUED', items, openedAt: sql`now()`, ...trace })
       .onConflictDoNothing({ target: tickets.orderId })
       .returning(columns);
     return row ? toTicket(row) : undefined;
@@ -71,13 +71,15 @@ export class TicketStore {
    * The atomic move: the status changes only if it still is one the action may start from, so
    * of two concurrent presses exactly one wins. Undefined when the ticket was not in such a status.
    */
-  async move(where: { id: string } | { orderId: string }, action: TicketAction, reason: string | null = null): Promise<Ticket | undefined> {
+  async move(where: { id: string } | { orderId: string }, action: TicketAction, reason: string | null = null): Promise<{ ticket: Ticket; trace: TraceCarrier } | undefined> {
     const { from, to } = MOVES[action];
     const [row] = await this.db
       .update(tickets)
       .set({ status: to, ...(action === 'reject' ? { reason } : {}), updatedAt: sql`now()` })
       .where(and('id' in where ? eq(tickets.id, where.id) : eq(tickets.orderId, where.orderId), inArray(tickets.status, [...from])))
-      .returning(columns);
-    return row ? toTicket(row) : undefined;
+      .returning({ ...columns, traceparent: tickets.traceparent, correlationId: tickets.correlationId });
+    if (!row) return undefined;
+    const { traceparent, correlationId, ...ticket } = row;
+    return { ticket: toTicket(ticket), trace: { traceparent, correlationId } };
   }
 }

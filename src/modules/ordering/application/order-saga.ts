@@ -1,5 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import type { ApiClient, Tx, Commit, Logger, UnitOfWork } from '../../../shared/index.ts';
+import { carryTrace, type ApiClient, type Tx, type Commit, type Logger, type UnitOfWork } from '../../../shared/index.ts';
 import type { PaymentsApi } from '../../payments/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import type { SagaStore } from '../db/saga-store.ts';
@@ -47,7 +47,7 @@ export class OrderSaga {
 
   /** In the placement's transaction: the new order's saga, owing the charge. */
   begin(tx: Tx, order: Order): Promise<void> {
-    return this.sagas.with(tx).begin(order.id, order.customerId, FIRST_STEP);
+    return this.sagas.with(tx).begin(order.id, order.customerId, FIRST_STEP, carryTrace());
   }
 
   /** Once the placement committed: the charge runs now instead of at the next poll. */
@@ -69,7 +69,7 @@ export class OrderSaga {
       if (!saga || !current || current.status !== seen) return 'moved' as const;
       const { next } = nextStep(saga, current.status, 'customer-cancelled');
       if (next.kind !== 'refund') return { claimed: undefined };
-      await sagas.owe(orderId, 'refund', next.compensationReason);
+      await sagas.owe(orderId, 'refund', next.compensationReason, carryTrace());
       // Claimed in the same transaction, so the scheduler does not take the refund from under us.
       return { claimed: await sagas.claimIfFree(orderId, uuidv7(), this.options.leaseSeconds) };
     });
@@ -88,7 +88,7 @@ export class OrderSaga {
       const { next } = nextStep(saga, order.status, 'ticket-rejected');
       if (next.kind !== 'refund') return false;
       this.logger.info({ orderId, reason }, 'ticket rejected; refunding and cancelling the order');
-      await this.sagas.with(tx).owe(orderId, 'refund', next.compensationReason);
+      await this.sagas.with(tx).owe(orderId, 'refund', next.compensationReason, carryTrace());
       return true;
     });
     if (owed) this.scheduler.wake();

@@ -1,4 +1,4 @@
-import type { ApiClient, Tx, Logger, Publish, UnitOfWork } from '../../../shared/index.ts';
+import { carryTrace, continueTrace, type ApiClient, type Tx, type Logger, type Publish, type TraceCarrier, type UnitOfWork } from '../../../shared/index.ts';
 import type { PaymentsApi } from '../../payments/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import type { SagaState, SagaStore } from '../db/saga-store.ts';
@@ -36,13 +36,16 @@ export class SagaRunner {
 
   /** Runs one claimed step; any failure (payments unreachable, busy, a bug) means "try again later". */
   async run(claimed: SagaState): Promise<void> {
-    try {
-      if (claimed.step === 'charge') await this.charge(claimed);
-      else if (claimed.step === 'refund') await this.refund(claimed);
-      else await this.sagas.release(claimed.orderId, claimed.claimToken!);
-    } catch (err) {
-      await this.failed(claimed, err);
-    }
+    // The step continues the trace and correlation of whatever made it owed (the placement, a cancellation).
+    await continueTrace(claimed.trace, `ordering saga ${claimed.step ?? 'release'}`, async () => {
+      try {
+        if (claimed.step === 'charge') await this.charge(claimed);
+        else if (claimed.step === 'refund') await this.refund(claimed);
+        else await this.sagas.release(claimed.orderId, claimed.claimToken!);
+      } catch (err) {
+        await this.failed(claimed, err);
+      }
+    });
   }
 
   private async charge(claimed: SagaState): Promise<void> {
@@ -82,7 +85,7 @@ export class SagaRunner {
         const order = orders.get(c.orderId);
         try {
           if (!order || order.status !== 'PENDING') return await this.nothingToPay(c, order);
-          answered.push({ claimed: c, order, outcome: await this.ask(order) });
+          answered.push({ claimed: c, order, outcome: await continueTrace(c.trace, 'ordering saga charge', () => this.ask(order)) });
         } catch (err) {
           await this.failed(c, err);
         }
@@ -104,7 +107,7 @@ export class SagaRunner {
           writes.charged.push(...settled.charged);
           writes.finished.push(...settled.finished);
         }
-        await this.write(tx, publish, writes);
+        await this.write(tx, publish, writes, new Map(answered.map((a) => [a.order.id, a.claimed.trace])));
       });
     } catch (err) {
       this.logger.warn({ err, orders: answered.length }, 'settling charges together failed; settling them one by one');
@@ -163,7 +166,7 @@ export class SagaRunner {
         break;
       case 'refund':
         this.logger.warn({ orderId: current.id, status: current.status }, 'a charge landed for an order no longer pending; refunding it');
-        await sagas.owe(current.id, 'refund', decision.next.compensationReason);
+        await sagas.owe(current.id, 'refund', decision.next.compensationReason, carryTrace());
         await sagas.release(current.id, token);
         break;
       case 'unchanged':
@@ -173,9 +176,14 @@ export class SagaRunner {
     return writes;
   }
 
-  private async write(tx: Tx, publish: Publish, writes: Writes): Promise<void> {
+  /** `traces`: for writes settling several orders at once, each order's events continue its own trace. */
+  private async write(tx: Tx, publish: Publish, writes: Writes, traces?: ReadonlyMap<string, TraceCarrier>): Promise<void> {
     await this.orders.with(tx).saveAll(writes.changed);
-    for (const moved of writes.changed) await announce(publish, moved, [moved.status]);
+    for (const moved of writes.changed) {
+      const trace = traces?.get(moved.id);
+      if (trace) await continueTrace(trace, 'ordering saga settle', () => announce(publish, moved, [moved.status]));
+      else await announce(publish, moved, [moved.status]);
+    }
     await this.sagas.with(tx).markChargedAll(writes.charged);
     await this.sagas.with(tx).finishAll(writes.finished);
   }

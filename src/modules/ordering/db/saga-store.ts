@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { query, type Executor } from '../../../shared/index.ts';
+import { query, type Executor, type TraceCarrier } from '../../../shared/index.ts';
 import { once } from './prepared.ts';
 import type { OrderReason } from '../domain/order.ts';
 import type { SagaStep } from '../domain/saga-steps.ts';
@@ -16,6 +16,8 @@ export interface SagaState {
   charged: boolean;
   attempts: number;
   claimToken: string | null;
+  /** The trace and correlation the step continues when it runs. */
+  trace: TraceCarrier;
 }
 
 interface RawRow {
@@ -26,6 +28,8 @@ interface RawRow {
   charged: boolean;
   attempts: number;
   claim_token: string | null;
+  traceparent: string | null;
+  correlation_id: string | null;
 }
 
 const fromRaw = (r: RawRow): SagaState => ({
@@ -36,6 +40,7 @@ const fromRaw = (r: RawRow): SagaState => ({
   charged: r.charged,
   attempts: r.attempts,
   claimToken: r.claim_token,
+  trace: { traceparent: r.traceparent, correlationId: r.correlation_id },
 });
 
 const columns = {
@@ -46,7 +51,13 @@ const columns = {
   charged: sagas.charged,
   attempts: sagas.attempts,
   claimToken: sagas.claimToken,
+  traceparent: sagas.traceparent,
+  correlationId: sagas.correlationId,
 };
+
+type SelectedRow = Omit<SagaState, 'trace'> & TraceCarrier;
+
+const fromSelected = ({ traceparent, correlationId, ...rest }: SelectedRow): SagaState => ({ ...rest, trace: { traceparent, correlationId } });
 
 export class SagaStore {
   constructor(private readonly db: Executor) {}
@@ -55,20 +66,20 @@ export class SagaStore {
     return new SagaStore(tx);
   }
 
-  async begin(orderId: string, customerId: string, step: SagaStep): Promise<void> {
-    await once(this.db.insert(sagas).values({ orderId, customerId, step, dueAt: sql`now()` }));
+  async begin(orderId: string, customerId: string, step: SagaStep, trace: TraceCarrier): Promise<void> {
+    await once(this.db.insert(sagas).values({ orderId, customerId, step, dueAt: sql`now()`, ...trace }));
   }
 
   async lock(orderId: string): Promise<SagaState | undefined> {
     const [row] = await once(this.db.select(columns).from(sagas).where(eq(sagas.orderId, orderId)).for('update'));
-    return row as SagaState | undefined;
+    return row ? fromSelected(row as SelectedRow) : undefined;
   }
 
   /** Locks several sagas in order id order (the same order for every caller, so two batches never deadlock). */
   async lockAll(orderIds: readonly string[]): Promise<Map<string, SagaState>> {
     if (orderIds.length === 0) return new Map();
     const rows = await once(this.db.select(columns).from(sagas).where(inArray(sagas.orderId, [...orderIds])).orderBy(sagas.orderId).for('update'));
-    return new Map(rows.map((r) => [r.orderId, r as SagaState]));
+    return new Map(rows.map((r) => [r.orderId, fromSelected(r as SelectedRow)]));
   }
 
   /**
@@ -76,11 +87,11 @@ export class SagaStore {
    * its claim, so the new step waits until that runner is done (a charge and a refund of the same
    * order never run at the same time).
    */
-  async owe(orderId: string, step: SagaStep, compensationReason: OrderReason | null): Promise<void> {
+  async owe(orderId: string, step: SagaStep, compensationReason: OrderReason | null, trace: TraceCarrier): Promise<void> {
     await once(
       this.db
         .update(sagas)
-        .set({ step, compensationReason, attempts: 0, dueAt: sql`now()`, lastError: null, updatedAt: sql`now()` })
+        .set({ step, compensationReason, attempts: 0, dueAt: sql`now()`, lastError: null, updatedAt: sql`now()`, ...trace })
         .where(eq(sagas.orderId, orderId)),
     );
   }
@@ -95,7 +106,7 @@ export class SagaStore {
       this.db,
       sql`update ${sagas} set claim_token = ${token}::uuid, claimed_until = now() + make_interval(secs => ${leaseSeconds})
           where order_id = ${orderId} and (claimed_until is null or claimed_until < now())
-          returning order_id, customer_id, step, compensation_reason, charged, attempts, claim_token`,
+          returning order_id, customer_id, step, compensation_reason, charged, attempts, claim_token, traceparent, correlation_id`,
     );
     return row ? fromRaw(row) : undefined;
   }
@@ -149,7 +160,7 @@ export class SagaStore {
             where step is not null and due_at <= now() and (claimed_until is null or claimed_until < now())
             order by due_at limit ${limit}
             for update skip locked)
-          returning order_id, customer_id, step, compensation_reason, charged, attempts, claim_token`,
+          returning order_id, customer_id, step, compensation_reason, charged, attempts, claim_token, traceparent, correlation_id`,
     );
     return rows.map(fromRaw);
   }

@@ -54,6 +54,9 @@ export const sagas = ordering.table(
     claimToken: uuid('claim_token'),
     claimedUntil: timestamp('claimed_until', { withTimezone: true, mode: 'string' }),
     lastError: text('last_error'),
+    /** The trace and correlation of what made the step owed, so the step continues them when it runs. */
+    traceparent: text('traceparent'),
+    correlationId: text('correlation_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (t) => [index('sagas_due_idx').on(t.dueAt).where(sql`step is not null`)],

@@ -29,7 +29,7 @@ describe.skipIf(!process.env['DATABASE_URL'])('the saga’s row locks (Postgres)
     await db.transaction(async (tx) => {
       await new OrderStore(tx).insert(order);
       // Not due for an hour, so the scheduler leaves it alone.
-      await new SagaStore(tx).begin(order.id, order.customerId, 'charge');
+      await new SagaStore(tx).begin(order.id, order.customerId, 'charge', { traceparent: null, correlationId: null });
       await tx.execute(sql`update ordering.sagas set due_at = now() + interval '1 hour' where order_id = ${order.id}`);
     });
     return order.id;
