@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './shared/config.ts';
 import { createLogger } from './shared/logger.ts';
 import { modules } from './modules.ts';
+import { startTracing } from './shared/telemetry/tracing.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const started = performance.now();
+  // Before the app, so the first request is traced; nothing is loaded when no exporter is set.
+  const tracing = await startTracing(config);
+  if (tracing) logger.info({ exporter: tracing.exporter, serviceName: tracing.serviceName }, 'tracing on');
   const kernel = await createApp(config, { logger });
   const server = serve(
     {
@@ -50,6 +54,8 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     kernel
       .stop()
+      // Spans still buffered go out before the process does.
+      .then(() => tracing?.shutdown())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err }, 'shutdown failed');
