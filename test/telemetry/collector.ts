@@ -26,17 +26,24 @@ const valueOf = (v: OtlpValue): unknown =>
 
 /**
  * A stand-in for an OpenTelemetry Collector: it takes OTLP/HTTP JSON exports on /v1/traces, as
- * the processes' exporters send them, and keeps the spans. Anything else it answers 415, so an
- * exporter sending the wrong encoding shows up as missing spans and a counted refusal.
+ * the processes' exporters send them, and keeps the spans; protobuf exports it keeps as bytes.
+ * Anything else it answers 415 and counts as refused.
  */
-export async function startCollector(): Promise<{ url: string; spans: TraceSpan[]; refused: string[]; stop(): Promise<void> }> {
+export async function startCollector(): Promise<{ url: string; spans: TraceSpan[]; protobuf: Buffer[]; refused: string[]; stop(): Promise<void> }> {
   const spans: TraceSpan[] = [];
+  const protobuf: Buffer[] = [];
   const refused: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/traces' || !String(req.headers['content-type']).startsWith('application/json')) {
+      const type = String(req.headers['content-type']);
+      if (req.method === 'POST' && req.url === '/v1/traces' && type.startsWith('application/x-protobuf')) {
+        protobuf.push(Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
+      }
+      if (req.method !== 'POST' || req.url !== '/v1/traces' || !type.startsWith('application/json')) {
         refused.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
         res.writeHead(415).end();
         return;
@@ -65,5 +72,5 @@ export async function startCollector(): Promise<{ url: string; spans: TraceSpan[
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, spans, refused, stop: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}`, spans, protobuf, refused, stop: () => new Promise((r) => server.close(() => r())) };
 }

@@ -7,6 +7,7 @@
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { ATTR_SERVICE_NAME } from './attributes.ts';
 import { installTracer } from './tracer.ts';
 import type { TracingHandle } from './tracing.ts';
@@ -40,6 +41,10 @@ export async function startSdk(kind: 'console' | 'otlp-proto' | 'otlp-json', ser
     async shutdown() {
       installTracer(undefined);
       await provider.shutdown();
+      // Unregistered, so a later start in the same process (a test) can register afresh.
+      trace.disable();
+      propagation.disable();
+      context.disable();
     },
   };
 }
