@@ -11,6 +11,7 @@ import { kernelSettings, moduleSettings, type Config, type KernelConfig } from '
 import type { Database } from './db/database.ts';
 import { migrateModules } from './db/migrate.ts';
 import { migrationPlan, openDatabase } from './db/open.ts';
+import { countTransactions } from './db/pool-gauges.ts';
 import { adminRoutes } from './http/admin-routes.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { createGateway, type ReadinessCheck } from './http/gateway.ts';
@@ -82,6 +83,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     const busLogger = logger.child({ component: 'bus' });
     const transport = options.transport?.({ config, logger, metrics }) ?? (await defaultTransport(config, busLogger));
     const bus = createBus(config, db, transport, busLogger, metrics);
+    sampleAtScrape(bus, metrics);
     const registry = new ApiRegistry(metrics);
     const remote = await RemoteModules.connect(topology, config, registry, metrics, logger);
     const kernelConfig = pickKernelSettings(config);
@@ -91,7 +93,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
     const routes: Record<string, OpenAPIHono<AppEnv>> = {};
     const bodyLimits: Record<string, number> = {};
     for (const def of modules) {
-      const instance = await setUpModule(def, { config: { ...kernelConfig, ...settings.get(def.name) }, logger, db, bus, registry, tokens });
+      const instance = await setUpModule(def, { config: { ...kernelConfig, ...settings.get(def.name) }, logger, db, bus, registry, tokens, metrics });
       if (instance.routes) {
         if (!def.mountPath) throw new Error(`Module ${def.name} serves routes but its definition declares no mountPath`);
         routes[def.mountPath] = instance.routes;
@@ -183,11 +185,14 @@ interface Wiring {
   bus: EventBus;
   registry: ApiRegistry;
   tokens: TokenIssuer;
+  metrics: Metrics;
 }
 
 /** One module's context and setup: its database, outbox, declared API clients and own settings. */
 async function setUpModule(def: ModuleDefinition, w: Wiring): Promise<ModuleInstance> {
-  const moduleDb = w.db.forModule(def.name);
+  // PGlite is one connection, shared by every module.
+  const poolSize = w.db.kind === 'pglite' ? 1 : w.config.DATABASE_POOL_SIZE;
+  const moduleDb = countTransactions(w.db.forModule(def.name), def.name, w.metrics, poolSize);
   w.bus.registerModule(def.name, moduleDb, def.tables, def.publishes);
   const required = new Set(def.requires.map((r) => r.module));
   const ctx: ModuleContext = {
@@ -203,6 +208,7 @@ async function setUpModule(def: ModuleDefinition, w: Wiring): Promise<ModuleInst
     },
     ...(def.issuesTokens ? { tokens: w.tokens } : {}),
     router: createRouter,
+    gauge: (spec) => w.metrics.moduleGauge(def.name, spec),
   };
   const instance = await def.setup(ctx);
   if (def.provides) {
@@ -266,14 +272,31 @@ function readinessChecks(
     {
       name: 'outbox',
       check: async () => {
-        const backlog = await bus.backlog();
-        for (const [module, n] of Object.entries(backlog)) metrics.outboxBacklog.set({ module }, n);
+        const backlog = await sampleOutbox(bus, metrics);
         return { ok: true, detail: `undispatched: ${JSON.stringify(backlog)}` };
       },
     },
     ...extra,
     ...instances.filter(([, i]) => i.health).map(([d, i]) => ({ name: d.name, check: () => i.health!() })),
   ];
+}
+
+/** The outbox gauges from the database; returns the backlog per module. */
+async function sampleOutbox(bus: EventBus, metrics: Metrics): Promise<Record<string, number>> {
+  const lag = await bus.outboxLag();
+  for (const [module, l] of Object.entries(lag)) {
+    metrics.outboxBacklog.set({ module }, l.undispatched);
+    metrics.outboxOldestAge.set({ module }, l.oldestAgeSeconds);
+  }
+  return Object.fromEntries(Object.entries(lag).map(([module, l]) => [module, l.undispatched]));
+}
+
+/** What /metrics reads from the database at each scrape rather than counts as it happens. */
+function sampleAtScrape(bus: EventBus, metrics: Metrics): void {
+  metrics.sampleOnScrape(async () => void (await sampleOutbox(bus, metrics)));
+  metrics.sampleOnScrape(async () => {
+    for (const [subscription, n] of Object.entries(await bus.deadLetterCounts())) metrics.deadLetters.set({ subscription }, n);
+  });
 }
 
 /** Bull Board only exists with the BullMQ transport; its code is loaded only then. */

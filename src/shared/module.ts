@@ -42,6 +42,11 @@ export interface ModuleContext<S extends SettingsSchema = SettingsSchema> {
   readonly tokens?: TokenIssuer;
   /** Creates a router whose validation errors render as problems; mount it through `routes`. */
   router(): OpenAPIHono<AppEnv>;
+  /**
+   * A Prometheus gauge of the module's own, read at each scrape: `name` starts with the module's
+   * name and ends with its unit (`ordering_saga_steps`); `label` names the key of a record answer.
+   */
+  gauge(spec: { name: string; help: string; label?: string; sample: () => Promise<number | Record<string, number>> }): void;
 }
 
 export interface ModuleInstance<C extends ApiContract = ApiContract, E extends Subscriptions = Subscriptions> {

@@ -47,6 +47,15 @@ export const orderingModule = defineModule({
       },
       logger,
     );
+    ctx.gauge({
+      name: 'ordering_saga_steps',
+      help: 'Saga steps owed (charges and refunds not yet settled), and of those the ones retrying after a failure',
+      label: 'state',
+      sample: async () => {
+        const { owed, retrying } = await saga.waiting();
+        return { owed, retrying };
+      },
+    });
     const queries = new OrderQueries(orderStore);
     const keys = { window: new KeyWindow(config.IDEMPOTENCY_KEY_TTL_SECONDS), clock: () => new Date() };
     const place = new PlaceOrder(orderStore, saga, unitOfWork, ctx.api(catalogApi), keys);

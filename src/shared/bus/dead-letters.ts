@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { Envelope } from './contract.ts';
-import { deadRows, markDead } from './inbox.ts';
+import { deadCounts, deadRows, markDead } from './inbox.ts';
 import type { Observations } from './observations.ts';
 import type { Registry, SubscriptionRuntime } from './registry.ts';
 import type { Transport } from './transport.ts';
@@ -42,6 +42,12 @@ export class DeadLetters {
         out.push({ eventId: r.eventId, subscription: r.subscription, module: m.module, type: r.envelope.type, attempts: r.attempts, lastError: r.lastError, failedAt: r.failedAt, envelope: r.envelope });
       }
     }
+    return out;
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const m of this.registry.subscribers()) Object.assign(out, await deadCounts(m, this.registry.subscriptionsOf(m.module).map((s) => s.name)));
     return out;
   }
 

@@ -151,4 +151,14 @@ export class EventBus {
   backlog(): Promise<Record<string, number>> {
     return this.relay.backlog();
   }
+
+  /** Undispatched rows and the oldest one's age per module: what the outbox alerts watch. */
+  outboxLag(): Promise<Record<string, { undispatched: number; oldestAgeSeconds: number }>> {
+    return this.relay.lag();
+  }
+
+  /** Dead letters waiting, per subscription hosted here. */
+  deadLetterCounts(): Promise<Record<string, number>> {
+    return this.letters.counts();
+  }
 }

@@ -84,3 +84,14 @@ export async function deadRows(m: ModuleBus): Promise<DeadRow[]> {
     envelope: envelopeFromJson(r.envelope),
   }));
 }
+
+/** Dead letters per subscription of a module; every subscription it hosts appears, with 0 when it has none. */
+export async function deadCounts(m: ModuleBus, subscriptions: readonly string[]): Promise<Record<string, number>> {
+  const rows = await query<{ subscription: string; n: number | string }>(
+    m.db,
+    sql`select subscription, count(*) as n from ${m.tables.inbox} where status = 'dead' group by subscription`,
+  );
+  const out: Record<string, number> = Object.fromEntries(subscriptions.map((s) => [s, 0]));
+  for (const r of rows) out[r.subscription] = Number(r.n);
+  return out;
+}

@@ -26,17 +26,20 @@ export class Observations {
   }
 
   published(envelope: Envelope): void {
+    this.metrics.eventsPublished.inc({ type: envelope.type });
     this.emit({ kind: 'published', envelope });
   }
 
   handled(subscription: string, envelope: Envelope, outcome: DeliveryResult['outcome']): DeliveryResult {
-    this.metrics.eventsHandled.inc({ subscription, outcome });
+    this.metrics.eventsHandled.inc({ subscription, type: envelope.type, outcome });
+    // End to end: the publisher's clock to ours; a duplicate says nothing about how long the event took.
+    if (outcome === 'handled') this.metrics.eventLatency.observe({ subscription }, Math.max(0, Date.now() - Date.parse(envelope.occurredAt)) / 1000);
     this.emit({ kind: 'handled', subscription, envelope, outcome });
     return { outcome };
   }
 
   failed(subscription: string, envelope: Envelope, attempt: number, error: unknown): void {
-    this.metrics.handlerFailures.inc({ subscription });
+    this.metrics.handlerFailures.inc({ subscription, type: envelope.type });
     this.emit({ kind: 'failed', subscription, envelope, attempt, error });
   }
 

@@ -82,10 +82,18 @@ export class Relay {
 
   /** Undispatched rows per publishing module. */
   async backlog(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
+    return Object.fromEntries(Object.entries(await this.lag()).map(([module, l]) => [module, l.undispatched]));
+  }
+
+  /** Per publishing module: undispatched rows and how long the oldest has waited (0 when none). */
+  async lag(): Promise<Record<string, { undispatched: number; oldestAgeSeconds: number }>> {
+    const out: Record<string, { undispatched: number; oldestAgeSeconds: number }> = {};
     for (const m of this.registry.publishers()) {
-      const [row] = await query<{ n: number | string }>(m.db, sql`select count(*) as n from ${m.tables.outbox} where dispatched_at is null`);
-      out[m.module] = Number(row?.n ?? 0);
+      const [row] = await query<{ n: number | string; age: number | string | null }>(
+        m.db,
+        sql`select count(*) as n, extract(epoch from now() - min(occurred_at)) as age from ${m.tables.outbox} where dispatched_at is null`,
+      );
+      out[m.module] = { undispatched: Number(row?.n ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.age ?? 0)) };
     }
     return out;
   }

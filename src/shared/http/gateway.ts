@@ -126,7 +126,7 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
   // Prometheus text, not JSON: the typed route describes it, the handler answers the registry's bytes.
   app.openapi(health.metrics, async (c) => {
     if (!(await operations.allows(c))) throw operations.refusal(c);
-    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }) as never;
+    return c.body(await metrics.scrape(), 200, { 'content-type': metrics.registry.contentType }) as never;
   });
   const jwks = options.jwks;
   if (jwks) app.openapi(health.jwks, (c) => c.json(jwks() as { keys: { kty: string; kid: string; alg: string; use: 'sig' }[] }, 200, { 'cache-control': 'public, max-age=300' }));
