@@ -36,14 +36,16 @@ export function carryTrace(): TraceCarrier {
 /**
  * Runs deferred work (a saga step, a scheduled job) as a continuation of the work that asked for
  * it: under its correlation id and in a span that is a child of its trace, linked to whatever
- * is active now. Without a carried trace the work starts a trace of its own.
+ * is active now. Without a carried trace (a row written before traces were kept) the span is a
+ * child of whatever is active, as any other.
  */
 export function continueTrace<T>(carried: TraceCarrier, name: string, work: () => Promise<T>): Promise<T> {
   const ambient = currentContext();
   const context = {
     ...ambient,
     correlationId: carried.correlationId ?? ambient?.correlationId ?? uuidv7(),
-    traceparent: carried.traceparent ?? undefined,
+    traceparent: carried.traceparent ?? ambient?.traceparent,
   };
-  return runInContext(context, () => inSpan(name, { kind: SpanKind.INTERNAL, parent: carried.traceparent, links: linkToActive() }, () => work()));
+  const placement = carried.traceparent ? { parent: carried.traceparent, links: linkToActive() } : {};
+  return runInContext(context, () => inSpan(name, { kind: SpanKind.INTERNAL, ...placement }, () => work()));
 }
