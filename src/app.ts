@@ -8,6 +8,8 @@ import { modules } from './modules.ts';
 export { OPERATOR_ROLE };
 
 export const MIGRATIONS_ROOT = fileURLToPath(new URL('../migrations', import.meta.url));
+/** The same from src/ (tsx) and from dist/ (the bundle): the folder `npm run build:web` writes. */
+export const WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
 
 /** Builds the whole application from configuration: the composition root. */
 export function createApp(config: Config, options: { logger?: Logger } = {}): Promise<Kernel> {
@@ -15,6 +17,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Pr
     config,
     modules,
     migrationsRoot: MIGRATIONS_ROOT,
+    webRoot: WEB_ROOT,
     operatorRole: OPERATOR_ROLE,
     logger: options.logger,
     // Deposits, orders and every other write need a live account: asked of identity's public API.

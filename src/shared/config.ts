@@ -20,6 +20,7 @@ export const kernelSettings = z.object({
   TRUST_PROXY: bool.default(false).describe("take the client address from the last `X-Forwarded-For` entry (set only behind a proxy that writes it)"),
   METRICS_TOKEN: z.string().min(16).optional().describe('bearer token a Prometheus scrape presents for `/metrics` and detailed `/health/ready` (operators\' access tokens work too)'),
   OPERATIONS_PUBLIC: bool.default(false).describe('serve `/metrics` and detailed `/health/ready` to anyone (only on a private network)'),
+  CONSOLE_ENABLED: bool.optional().describe('serve the architecture console at `/console` (operators sign in); default: on, except when `NODE_ENV` is `production`'),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('`production` turns off development conveniences'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -27,6 +27,8 @@ export interface KernelOptions {
   config: Config;
   modules: readonly ModuleDefinition[];
   migrationsRoot: string;
+  /** Where `npm run build:web` put the café page and the console; no pages without it. */
+  webRoot?: string;
   /** The role that may use the operator routes (dead letters, queues); role names are the identity module's. */
   operatorRole: string;
   logger?: Logger;
@@ -111,6 +113,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       routes: { ...routes, '/api/admin': adminRoutes(remote.deadLetters(bus), options.operatorRole) },
       jwks: () => tokens.jwks(),
       extra: (a) => remote.mount(a, bus, options.operatorRole),
+      pages: options.webRoot ? { dir: options.webRoot, console: config.CONSOLE_ENABLED ?? config.NODE_ENV !== 'production' } : undefined,
       remoteDocumentParts: remote.documentParts,
       operatorRole: options.operatorRole,
       bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,

@@ -18,6 +18,7 @@ import type { DocumentPart } from './document-parts.ts';
 import { describeDocument, gatewayRoutes, methodsAllowed } from './openapi-document.ts';
 import { API_SECURITY_HEADERS, bodyLimits, clientAddress, confirmedPrincipal, docsHeaders, jsonOnly, operationsAccess } from './guards.ts';
 import { contractViolationProblem, problemResponse, validationProblem } from './problem.ts';
+import { isPagePath, mountWebPages, type WebPagesOptions } from './web-pages.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   jwks?: () => { keys: object[] };
   /** The operations of modules hosted in other processes, for the OpenAPI document. */
   remoteDocumentParts?: () => Promise<{ parts: DocumentPart[]; unreachable: string[] }>;
+  /** The café page and the console, served from their built folder. */
+  pages?: WebPagesOptions;
   /** Routes outside the OpenAPI document (well-known files, admin tools). */
   extra?: (app: OpenAPIHono<AppEnv>) => void;
   /** The role that may read metrics and detailed readiness. */
@@ -84,7 +87,8 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
     c.header('X-Request-Id', id);
     // Set before the handler, the headers join the response as it is built; setting them on the
     // finished response would force the node adapter off its fast path for every request.
-    if (c.req.path !== '/docs') for (const [name, value] of API_SECURITY_HEADERS) c.header(name, value);
+    // The reference page and the browser pages set their own policies.
+    if (c.req.path !== '/docs' && !isPagePath(c.req.path)) for (const [name, value] of API_SECURITY_HEADERS) c.header(name, value);
     const context = { requestId: id, correlationId: c.req.header('x-correlation-id') ?? id, traceparent: c.req.header('traceparent') };
     // The access line is written inside the request's span too, so it carries the trace id.
     await runInContext(context, () => serverSpan(c, id, async () => {
@@ -133,6 +137,7 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
 
   for (const [path, router] of Object.entries(options.routes)) app.route(path, router);
   options.extra?.(app);
+  if (options.pages) mountWebPages(app, options.pages);
 
   describeDocument(app, DOCS_SCRIPT_PATH, options.remoteDocumentParts);
   // The reference page's script is served from here, not from a CDN: nothing third-party runs on the API's origin.
