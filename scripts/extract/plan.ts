@@ -3,9 +3,10 @@
  * uses, the public entries of its neighbours), its tests that stand alone, the packages it
  * imports at the monolith's pinned versions, and every reason it cannot leave.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModuleDefinition } from '../../src/shared/module.ts';
+import { filesUnder } from '../files.ts';
 import { neighbourDeclaration, publicExports, type Declaration } from './declarations.ts';
 import { SourceGraph } from './graph.ts';
 
@@ -28,18 +29,7 @@ const TOOLING = ['eslint.config.js', 'vitest.config.ts', 'scripts/migrate.ts', '
 /** Command-line tools its scripts run (imported by no file, so the graph cannot see them). */
 const TOOLS = ['typescript', 'eslint', 'tsx', 'esbuild', '@types/node', 'drizzle-kit', 'vitest'];
 
-export function filesUnder(root: string, dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(path.join(root, rel))) {
-      const child = `${rel}/${entry}`;
-      if (statSync(path.join(root, child)).isDirectory()) walk(child);
-      else out.push(child);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+export { filesUnder };
 
 const isTest = (rel: string) => /\/test\//.test(rel) || rel.endsWith('.test.ts');
 

@@ -1,8 +1,9 @@
 /** The project the generator works on (the one it ships in), and the project's own tools it runs. */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesUnder as filesIn } from '../files.ts';
 import type { Changes } from './changes.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,21 +20,8 @@ export function moduleFolders(): string[] {
 
 export const exists = (rel: string) => existsSync(join(ROOT, rel));
 
-/** Every file below a folder, by project-relative path. */
-export function filesUnder(relDir: string, skip: (rel: string) => boolean = () => false): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
-      const full = join(dir, d.name);
-      const rel = relative(ROOT, full).split('\\').join('/');
-      if (d.name === 'node_modules' || skip(rel)) continue;
-      if (d.isDirectory()) walk(full);
-      else out.push(rel);
-    }
-  };
-  if (exists(relDir)) walk(join(ROOT, relDir));
-  return out.sort();
-}
+/** Files under a folder of the project, root-relative (see scripts/files.ts). */
+export const filesUnder = (relDir: string, skip?: (rel: string) => boolean): string[] => filesIn(ROOT, relDir, skip);
 
 /** Runs one of the project's scripts in a process of its own, so it sees the files as they are now. */
 export function runScript(script: string, args: string[] = []): void {
