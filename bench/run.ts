@@ -1,12 +1,14 @@
 /**
- * `npm run bench [-- <scenario>...] [--smoke]`: runs each scenario against the project and its
- * baseline in the same run, prints a table and writes bench/results.json.
+ * `npm run bench [-- <scenario>...] [--smoke] [--against <ref>]`: runs each scenario against the
+ * project and its baseline in the same run, prints a table and writes bench/results.json.
+ * `--against <ref>` also builds that commit and measures it in the same rounds (read, write).
  * BENCH_SMOKE=1 (or --smoke) runs every scenario for about a second: it keeps the script working
  * in CI and proves nothing about speed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDatabase, type BenchContext, type Scenario } from './lib/context.ts';
+import { buildRef } from './lib/against.ts';
 import { machineInfo } from './lib/machine.ts';
 import { formatTable, withRatios, type Results, type Row } from './lib/report.ts';
 import { ROOT } from './lib/server.ts';
@@ -20,7 +22,13 @@ const scenarios: Scenario[] = [readScenario, writeScenario, busScenario, sagaSce
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke') || ['1', 'true'].includes(process.env['BENCH_SMOKE'] ?? '');
-const wanted = args.filter((a) => !a.startsWith('--'));
+const againstAt = args.indexOf('--against');
+const againstRef = againstAt >= 0 ? args[againstAt + 1] : undefined;
+if (againstAt >= 0 && (!againstRef || againstRef.startsWith('--'))) {
+  console.error('--against needs a git ref (a commit, branch or tag) to compare with');
+  process.exit(2);
+}
+const wanted = args.filter((a, i) => !a.startsWith('--') && !(againstAt >= 0 && i === againstAt + 1));
 const unknown = wanted.filter((w) => !scenarios.some((s) => s.name === w));
 if (unknown.length > 0) {
   console.error(`Unknown scenario ${unknown.join(', ')}; choose from ${scenarios.map((s) => s.name).join(', ')}`);
@@ -45,6 +53,7 @@ const ctx: BenchContext = {
   freshDatabase: (label) => createDatabase(postgresUrl, label),
 };
 
+if (againstRef) ctx.against = buildRef(againstRef, ctx.log);
 const machine = machineInfo();
 ctx.log(`${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GiB, node ${machine.node}; ${ctx.rounds} round(s) of ${ctx.seconds} s${smoke ? ' (smoke)' : ''}`);
 const rows: Row[] = [];
@@ -63,9 +72,10 @@ withRatios(rows);
 const results: Results = {
   machine,
   smoke,
-  settings: { rounds: ctx.rounds, secondsPerMeasurement: ctx.seconds, modules: [...ctx.modules] },
+  settings: { rounds: ctx.rounds, secondsPerMeasurement: ctx.seconds, modules: [...ctx.modules], ...(ctx.against ? { against: `${ctx.against.ref} (${ctx.against.commit})` } : {}) },
   rows,
 };
+ctx.against?.remove();
 writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 console.log(formatTable(rows));
 console.log(`\nwritten to bench/results.json`);

@@ -1,4 +1,5 @@
 import { createScratchDatabase } from '../../src/shared/testing/database.ts';
+import type { RefBuild } from './against.ts';
 import type { Row } from './report.ts';
 
 export interface BenchContext {
@@ -11,6 +12,8 @@ export interface BenchContext {
   modules: ReadonlySet<string>;
   postgresUrl: string;
   redisUrl: string;
+  /** `--against <ref>`: an earlier commit's build, measured in the same rounds (read, write). */
+  against?: RefBuild;
   log(message: string): void;
   /** A database of its own on the bench Postgres server, dropped by `drop`. */
   freshDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }>;

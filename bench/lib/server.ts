@@ -63,6 +63,8 @@ interface SpawnOptions {
   readyPath: string;
   port: number;
   timeoutMs?: number;
+  /** Where the process runs (the project's root unless an earlier commit's build is measured). */
+  cwd?: string;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function spawnServer(o: SpawnOptions): Promise<RunningServer> {
   const logs = process.env['BENCH_SERVER_LOGS'];
   const devnull = openSync(logs ? path.join(logs, `${o.name}-${o.port}.log`) : '/dev/null', 'w');
   const child = spawn(process.execPath, o.args, {
-    cwd: ROOT,
+    cwd: o.cwd ?? ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...o.env, PORT: String(o.port), HOST: '127.0.0.1' },
     stdio: ['ignore', devnull, 'pipe'],
   });
@@ -138,15 +140,18 @@ export interface ProjectOptions {
   runner?: Runner;
   env?: Record<string, string>;
   name?: string;
+  /** An earlier commit's bundle (bench/lib/against.ts) instead of the working tree's. */
+  build?: { root: string; main: string };
 }
 
 /** The café application as `npm start` runs it, or from the dist bundle. */
 export async function startProject(o: ProjectOptions = {}): Promise<RunningServer> {
   const runner = o.runner ?? 'dist';
-  if (runner === 'dist') buildDist();
-  const args = runner === 'dist' ? [DIST_MAIN] : ['--import', 'tsx', 'src/main.ts'];
+  if (runner === 'dist' && !o.build) buildDist();
+  const args = o.build ? [o.build.main] : runner === 'dist' ? [DIST_MAIN] : ['--import', 'tsx', 'src/main.ts'];
   return spawnServer({
     name: o.name ?? 'project',
+    cwd: o.build?.root,
     args,
     env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...o.env },
     readyPath: '/health/ready',

@@ -19,7 +19,8 @@ export const readScenario: Scenario = {
     if (ctx.modules.has('storefront')) paths.unshift('/api/storefront/menu');
     else rows.push({ scenario: 'read', name: 'GET /api/storefront/menu', unit: '', skipped: 'skipped: module storefront not present' });
 
-    const dirs = [tempDir('cafe-bench-read'), tempDir('cafe-bench-read-info')];
+    const ref = ctx.against;
+    const dirs = [tempDir('cafe-bench-read'), tempDir('cafe-bench-read-info'), tempDir('cafe-bench-read-ref'), tempDir('cafe-bench-read-ref-info')];
     const servers: RunningServer[] = [];
     try {
       // warn: only the gateway's work; info (the default): plus one JSON log line per request.
@@ -27,6 +28,14 @@ export const readScenario: Scenario = {
       servers.push(project);
       const projectInfo = await startProject({ env: { DATA_DIR: dirs[1]!, LOG_LEVEL: 'info' }, name: 'project-info' });
       servers.push(projectInfo);
+      // --against: the same two servers built from an earlier commit, loaded in the same rounds.
+      const earlier = ref
+        ? [
+            await startProject({ env: { DATA_DIR: dirs[2]!, LOG_LEVEL: 'warn' }, name: `project-${ref.commit}`, build: ref }),
+            await startProject({ env: { DATA_DIR: dirs[3]!, LOG_LEVEL: 'info' }, name: `project-${ref.commit}-info`, build: ref }),
+          ]
+        : [];
+      servers.push(...earlier);
 
       for (const p of paths) {
         const res = await fetch(project.url + p);
@@ -46,10 +55,16 @@ export const readScenario: Scenario = {
           { name: `bare Hono, same ${body.length} bytes`, plan: { url: hono.url + p } },
           { name: `raw node:http, same ${body.length} bytes`, plan: { url: raw.url + p } },
         ];
-        const bare = targets[2]!.name;
+        const [warnT, infoT, bareT, rawT] = targets as [Target, Target, Target, Target];
+        const atRef = earlier.map((e, i): Target => ({ name: `GET ${p} at ${ref!.commit} (LOG_LEVEL=${i === 0 ? 'warn' : 'info'})`, plan: { url: e.url + p } }));
+        targets.push(...atRef);
         rows.push(
           ...(await interleaved(ctx, 'read', targets, CONNECTIONS, (t) =>
-            t === targets[0] || t === targets[1] ? { baseline: bare, target: '>= 0.8 x bare Hono' } : t === targets[2] ? { baseline: targets[3]!.name } : {},
+            t === warnT || t === infoT ? { baseline: bareT.name, target: '>= 0.8 x bare Hono' }
+            : t === bareT ? { baseline: rawT.name }
+            : t === atRef[0] ? { baseline: warnT.name }
+            : t === atRef[1] ? { baseline: infoT.name }
+            : {},
           )),
         );
         await Promise.all([hono.stop(), raw.stop()]);

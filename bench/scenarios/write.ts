@@ -23,10 +23,19 @@ export const writeScenario: Scenario = {
     if (!ctx.modules.has('ordering')) return [skipped('write', 'POST /api/orders', 'skipped: module ordering not present')];
     const db = await ctx.freshDatabase('write');
     const direct = await ctx.freshDatabase('write_sql');
+    const ref = ctx.against;
+    const refDb = ref ? await ctx.freshDatabase('write_ref') : undefined;
     let server: RunningServer | undefined;
+    let earlier: RunningServer | undefined;
     try {
       // The bench signs up its customers from one address: the sign-up limits would refuse them.
-      const env = { SEED_DEMO_MENU: 'true', PASSWORD_HASH_COST: '10', AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000' };
+      const env: Record<string, string> = { SEED_DEMO_MENU: 'true', PASSWORD_HASH_COST: '10', AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000' };
+      // Two servers of seven module pools each would pass Postgres's default 100 connections:
+      // with --against both run with half the pools, said in the log.
+      if (ref) {
+        env['DATABASE_POOL_SIZE'] = String(POOL / 2);
+        ctx.log(`  --against: both servers run with DATABASE_POOL_SIZE=${POOL / 2} to stay under max_connections`);
+      }
       // Migrate and seed the baseline's database with the same code, then leave it without a server.
       const migrator = await startProject({ env: { ...env, DATABASE_URL: direct.url } });
       await migrator.stop();
@@ -66,10 +75,23 @@ export const writeScenario: Scenario = {
             )[0]!,
         },
       ];
+      const [projectT, directT] = targets as [Target, Target];
+      if (ref && refDb) {
+        // --against: the earlier commit on a database of its own, its customers signed up the same way.
+        earlier = await startProject({ env: { ...env, DATABASE_URL: refDb.url }, name: `project-${ref.commit}`, build: ref });
+        const e = earlier;
+        const theirs = await signUp(e, CONNECTIONS);
+        const plan = { ...projectT.plan!, url: `${e.url}/api/orders`, body: JSON.stringify({ items: await orderLines(e) }), variants: theirs.map((c) => ({ headers: { authorization: `Bearer ${c.token}` } })) };
+        targets.push({ name: `POST /api/orders at ${ref.commit}`, plan, after: () => settle(e) });
+      }
       return await interleaved(ctx, 'write', targets, CONNECTIONS, (t) =>
-        t === targets[0] ? { baseline: targets[1]!.name, target: '>= 0.6 x direct SQL', unit: 'orders/s' } : { unit: 'orders/s' },
+        t === projectT ? { baseline: directT.name, target: '>= 0.6 x direct SQL', unit: 'orders/s' }
+        : t === directT ? { unit: 'orders/s' }
+        : { baseline: projectT.name, unit: 'orders/s' },
       );
     } finally {
+      await earlier?.stop();
+      await refDb?.drop();
       await server?.stop();
       await db.drop();
       await direct.drop();

@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { removeDir, ROOT, tempDir } from './server.ts';
+
+/**
+ * An earlier commit of the project, built beside the working tree so that one bench run measures
+ * both: `npm run bench -- read write --against <ref>`. Comparing two runs made at different times
+ * measures the machine as much as the change; interleaving the two builds round by round does not.
+ */
+export interface RefBuild {
+  /** The ref as given, and the commit it names. */
+  ref: string;
+  commit: string;
+  /** A folder holding that commit's files (git archive) and its dist/main.js. */
+  root: string;
+  main: string;
+  remove(): void;
+}
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+
+export function buildRef(ref: string, log: (m: string) => void): RefBuild {
+  const commit = git('rev-parse', '--short', `${ref}^{commit}`);
+  const root = tempDir(`cafe-bench-${commit}`);
+  try {
+    const archive = execFileSync('git', ['archive', '--format=tar', commit], { cwd: ROOT, maxBuffer: 512 * 1024 * 1024 });
+    execFileSync('tar', ['-x', '-C', root], { input: archive });
+    // The commit runs on the working tree's packages: say so when its lockfile differs.
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    if (git('diff', '--name-only', commit, '--', 'package-lock.json') !== '') {
+      log(`  note: ${commit}'s package-lock.json differs from the working tree's; it runs on the working tree's packages`);
+    }
+    mkdirSync(path.join(root, 'dist'), { recursive: true });
+    const main = path.join(root, 'dist', 'main.js');
+    execFileSync(
+      path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
+      ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', `--outfile=${main}`, '--log-level=warning'],
+      { cwd: root, stdio: 'inherit' },
+    );
+    log(`  built ${ref} (${commit}) for comparison`);
+    return { ref, commit, root, main, remove: () => removeDir(root) };
+  } catch (err) {
+    removeDir(root);
+    throw err;
+  }
+}
