@@ -9,6 +9,8 @@ export interface Row {
   /** Tail latency (ms) where the measurement has one: the median over rounds of each round's p99. */
   p99?: number;
   rounds?: number[];
+  /** CPU time of the serving process per answered request (µs), median over rounds. */
+  cpuUsPerRequest?: number;
   baseline?: string;
   baselineMedian?: number;
   ratio?: number;
@@ -29,11 +31,11 @@ const fmt = (v: number | undefined, digits = 0): string =>
   v === undefined || Number.isNaN(v) ? '' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(v >= 10 ? Math.max(digits, 1) : 2);
 
 export function formatTable(rows: readonly Row[]): string {
-  const head = ['scenario', 'measurement', 'median', 'unit', 'p99 ms', 'vs baseline', 'ratio', 'target'];
+  const head = ['scenario', 'measurement', 'median', 'unit', 'p99 ms', 'cpu µs/req', 'vs baseline', 'ratio', 'target'];
   const body = rows.map((r) =>
     r.skipped
-      ? [r.scenario, r.name, 'skipped', '', '', '', '', r.skipped]
-      : [r.scenario, r.name, fmt(r.median), r.unit, fmt(r.p99), r.baseline ? `${r.baseline} ${fmt(r.baselineMedian)}` : '', r.ratio === undefined ? '' : r.ratio.toFixed(2), r.target ?? ''],
+      ? [r.scenario, r.name, 'skipped', '', '', '', '', '', r.skipped]
+      : [r.scenario, r.name, fmt(r.median), r.unit, fmt(r.p99), fmt(r.cpuUsPerRequest), r.baseline ? `${r.baseline} ${fmt(r.baselineMedian)}` : '', r.ratio === undefined ? '' : r.ratio.toFixed(2), r.target ?? ''],
   );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -171,7 +171,7 @@ export async function startBaseline(script: string, bodyFile: string, contentTyp
 }
 
 /** CPU seconds a process has used so far (utime + stime from /proc). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;

@@ -50,13 +50,13 @@ export const readScenario: Scenario = {
         ctx.log(`  GET ${p}: ${body.length} bytes`);
 
         const targets: Target[] = [
-          { name: `GET ${p} (LOG_LEVEL=warn)`, plan: { url: project.url + p } },
-          { name: `GET ${p} (LOG_LEVEL=info)`, plan: { url: projectInfo.url + p } },
-          { name: `bare Hono, same ${body.length} bytes`, plan: { url: hono.url + p } },
-          { name: `raw node:http, same ${body.length} bytes`, plan: { url: raw.url + p } },
+          { name: `GET ${p} (LOG_LEVEL=warn)`, plan: { url: project.url + p }, pid: project.pid },
+          { name: `GET ${p} (LOG_LEVEL=info)`, plan: { url: projectInfo.url + p }, pid: projectInfo.pid },
+          { name: `bare Hono, same ${body.length} bytes`, plan: { url: hono.url + p }, pid: hono.pid },
+          { name: `raw node:http, same ${body.length} bytes`, plan: { url: raw.url + p }, pid: raw.pid },
         ];
         const [warnT, infoT, bareT, rawT] = targets as [Target, Target, Target, Target];
-        const atRef = earlier.map((e, i): Target => ({ name: `GET ${p} at ${ref!.commit} (LOG_LEVEL=${i === 0 ? 'warn' : 'info'})`, plan: { url: e.url + p } }));
+        const atRef = earlier.map((e, i): Target => ({ name: `GET ${p} at ${ref!.commit} (LOG_LEVEL=${i === 0 ? 'warn' : 'info'})`, plan: { url: e.url + p }, pid: e.pid }));
         targets.push(...atRef);
         rows.push(
           ...(await interleaved(ctx, 'read', targets, CONNECTIONS, (t) =>

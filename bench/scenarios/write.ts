@@ -56,6 +56,7 @@ export const writeScenario: Scenario = {
             variants: customers.map((c) => ({ headers: { authorization: `Bearer ${c.token}` } })),
             uniqueHeader: 'idempotency-key',
           },
+          pid: server.pid,
           // Each order starts a saga (a charge that is declined: the customers have no funds);
           // let it finish before the baseline runs.
           after: () => settle(s),
@@ -82,7 +83,7 @@ export const writeScenario: Scenario = {
         const e = earlier;
         const theirs = await signUp(e, CONNECTIONS);
         const plan = { ...projectT.plan!, url: `${e.url}/api/orders`, body: JSON.stringify({ items: await orderLines(e) }), variants: theirs.map((c) => ({ headers: { authorization: `Bearer ${c.token}` } })) };
-        targets.push({ name: `POST /api/orders at ${ref.commit}`, plan, after: () => settle(e) });
+        targets.push({ name: `POST /api/orders at ${ref.commit}`, plan, pid: e.pid, after: () => settle(e) });
       }
       return await interleaved(ctx, 'write', targets, CONNECTIONS, (t) =>
         t === projectT ? { baseline: directT.name, target: '>= 0.6 x direct SQL', unit: 'orders/s' }
