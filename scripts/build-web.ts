@@ -1,7 +1,7 @@
 /**
  * Builds the browser pages (the café page at `/`, the console at `/console`) into dist/web:
- * one bundled, minified script per page, its HTML and the shared stylesheet. Served by the
- * gateway from memory; nothing is fetched from a CDN at run time.
+ * one bundled, minified script per page, its HTML, the shared stylesheet and the café page's
+ * own. Served by the gateway from memory; nothing is fetched from a CDN at run time.
  */
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -28,3 +28,4 @@ await build({
 });
 for (const p of pages) copyFileSync(`${root}web/${p}/index.html`, `${out}/${p}.html`);
 copyFileSync(`${root}web/shared/page.css`, `${out}/page.css`);
+copyFileSync(`${root}web/cafe/cafe.css`, `${out}/cafe.css`);

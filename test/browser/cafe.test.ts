@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../src/shared/testing/scenario.ts';
+import { chromiumMissing, collectErrors, launchBrowser, screenshot, serveApp, seriousViolations, type Browser, type Page, type ServedApp } from './support/browser.ts';
+
+/**
+ * The café page as its users meet it: a customer and a barista, each in a browser context of
+ * their own, driving the page by its labels and roles. Screenshots of each step go to the
+ * browser reports; axe-core checks each main state.
+ */
+describe.skipIf(chromiumMissing)('the café page', () => {
+  let served: ServedApp;
+  let browser: Browser;
+  let barista: { email: string };
+  const LIVE = { timeout: 15_000 };
+
+  beforeAll(async () => {
+    served = await serveApp();
+    browser = await launchBrowser();
+    const admin = await served.app.adminToken();
+    for (const item of [
+      { name: 'Flat white', priceCents: 420 },
+      { name: 'Cortado', priceCents: 300 },
+    ]) {
+      expect((await served.app.http.post('/api/catalog/items', item, admin)).status).toBe(201);
+    }
+    // The storefront's menu is built from catalog events; the page should open on a full menu.
+    await eventually(async () => (await served.app.http.get('/api/storefront/menu')).body as unknown[], (menu) => menu.length === 2, { within: 10_000 });
+    barista = await served.app.signUp('barista');
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  const noSeriousViolations = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
+
+  const signIn = async (page: Page, email: string) => {
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.getByLabel('Email').fill(email);
+    await form.getByLabel('Password').fill('correct-horse');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+  };
+
+  it('a customer signs up, tops up and orders; the barista moves the ticket; the customer sees COMPLETED live, reviews, and the menu shows the rating', async () => {
+    const customerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const baristaContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const customer = await customerContext.newPage();
+    const staff = await baristaContext.newPage();
+    const customerErrors = collectErrors(customer);
+    const baristaErrors = collectErrors(staff);
+
+    await customer.goto(served.url + '/');
+    await expect.poll(() => customer.getByRole('heading', { level: 1 }).textContent()).toBe('Café');
+    const flatWhite = customer.getByRole('listitem').filter({ has: customer.getByRole('heading', { name: 'Flat white' }) });
+    await flatWhite.getByText('No reviews yet').waitFor();
+    await expect.poll(() => flatWhite.textContent()).toContain('€4.20');
+    await screenshot(customer, 'cafe-1-menu');
+    await noSeriousViolations(customer);
+
+    const signUp = customer.getByRole('form', { name: 'Create an account' });
+    await signUp.getByLabel('Your name').fill('Ada');
+    await signUp.getByLabel('Email').fill(`ada-${Date.now()}@cafe.test`);
+    await signUp.getByLabel('Password').fill('correct-horse');
+    await signUp.getByRole('button', { name: 'Create account' }).click();
+    await customer.getByRole('banner').getByText('Signed in as').waitFor();
+    expect(await customer.getByRole('banner').textContent()).toContain('Ada');
+    await customer.getByRole('heading', { name: 'Wallet' }).waitFor();
+    await screenshot(customer, 'cafe-2-signed-in');
+    await noSeriousViolations(customer);
+
+    const wallet = customer.getByRole('region', { name: 'Wallet' });
+    await wallet.getByLabel('Top-up amount (€)').fill('10');
+    await wallet.getByRole('button', { name: 'Top up' }).click();
+    await wallet.getByText('€10.00').waitFor();
+
+    await customer.getByLabel('Quantity of Flat white').fill('2');
+    await customer.getByRole('button', { name: 'Place order' }).click();
+    const orders = customer.getByRole('region', { name: 'Your orders' });
+    const order = orders.getByRole('listitem').filter({ has: customer.getByRole('heading', { name: /^Order / }) }).first();
+    await order.getByText('2 × Flat white').waitFor();
+    await order.getByText('PAID', { exact: true }).waitFor(LIVE);
+    const orderName = (await order.getByRole('heading', { name: /^Order / }).textContent())!;
+    // The charge shows in the wallet without a reload too.
+    await wallet.getByText('€1.60').waitFor(LIVE);
+    await screenshot(customer, 'cafe-3-order-placed');
+    await noSeriousViolations(customer);
+
+    await staff.goto(served.url + '/');
+    await signIn(staff, barista.email);
+    const board = staff.getByRole('region', { name: 'Barista board' });
+    await board.waitFor();
+    const ticket = board.getByRole('listitem').filter({ has: staff.getByRole('heading', { name: orderName }) });
+    await ticket.getByText('2 × Flat white').waitFor(LIVE);
+    await screenshot(staff, 'cafe-4-barista-board');
+    await noSeriousViolations(staff);
+    // The customer's page is not touched from here on: each step reaches it by itself.
+    await ticket.getByRole('button', { name: `Start ${orderName.toLowerCase()}` }).click();
+    await order.getByText('PREPARING', { exact: true }).waitFor(LIVE);
+    await ticket.getByRole('button', { name: `Mark ready ${orderName.toLowerCase()}` }).click();
+    await order.getByText('READY', { exact: true }).waitFor(LIVE);
+    await screenshot(staff, 'cafe-4b-barista-board-ready');
+    await ticket.getByRole('button', { name: `Hand over ${orderName.toLowerCase()}` }).click();
+    await ticket.waitFor({ state: 'detached' });
+
+    await order.getByText('COMPLETED', { exact: true }).waitFor(LIVE);
+    expect(await customer.getByRole('status').textContent()).toContain('COMPLETED');
+    await screenshot(customer, 'cafe-5-completed');
+    await noSeriousViolations(customer);
+
+    await order.getByLabel('Rating for Flat white').selectOption('5');
+    await order.getByLabel('Your review of Flat white').fill('Silky and hot');
+    await order.getByRole('button', { name: 'Post review' }).click();
+    await order.getByText('You rated Flat white 5 out of 5').waitFor(LIVE);
+    await screenshot(customer, 'cafe-6-review');
+    await noSeriousViolations(customer);
+
+    await flatWhite.getByText('5.0 out of 5 · 1 review').waitFor(LIVE);
+    await flatWhite.scrollIntoViewIfNeeded();
+    await screenshot(customer, 'cafe-7-menu-with-rating');
+
+    // The same page on a small phone: one column, nothing wider than the screen.
+    await customer.setViewportSize({ width: 360, height: 740 });
+    expect(await customer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(customer, 'cafe-8-mobile');
+    await noSeriousViolations(customer);
+
+    expect(customerErrors).toEqual([]);
+    expect(baristaErrors).toEqual([]);
+    await customerContext.close();
+    await baristaContext.close();
+  }, 120_000);
+});
