@@ -129,4 +129,56 @@ describe.skipIf(chromiumMissing)('the café page', () => {
     await customerContext.close();
     await baristaContext.close();
   }, 120_000);
+
+  it('works from the keyboard alone: sign in, a refused top-up shows the problem, order, cancel; the refund shows without a reload', async () => {
+    const { email } = await served.app.signUp('customer');
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    const focused = () => page.evaluate(() => ({ id: document.activeElement?.id, outline: document.activeElement ? getComputedStyle(document.activeElement).outlineStyle : 'none' }));
+    await page.goto(served.url + '/');
+    await page.getByRole('heading', { name: 'Cortado' }).waitFor();
+
+    // Signed out, the first stop of the tab order is the sign-in form, and focus is visible.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toEqual({ id: 'sign-in-email', outline: 'solid' });
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('correct-horse');
+    await page.keyboard.press('Enter');
+    await page.getByRole('banner').getByText('Signed in as').waitFor();
+
+    const wallet = page.getByRole('region', { name: 'Wallet' });
+    const amount = wallet.getByLabel('Top-up amount (€)');
+    await amount.focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('20000');
+    await page.keyboard.press('Enter');
+    // The server's own words, from the problem document, not a generic message.
+    await expect.poll(() => wallet.getByRole('alert').textContent()).toContain('amountCents');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await wallet.getByText('€5.00').waitFor(LIVE);
+
+    await page.getByLabel('Quantity of Cortado').focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    const order = page.getByRole('region', { name: 'Your orders' }).getByRole('listitem').filter({ hasText: '1 × Cortado' });
+    await order.getByText('PAID', { exact: true }).waitFor(LIVE);
+    await wallet.getByText('€2.00').waitFor(LIVE);
+
+    await order.getByRole('button', { name: 'Cancel order' }).focus();
+    expect((await focused()).outline).toBe('solid');
+    await page.keyboard.press('Enter');
+    await order.getByText('CANCELLED', { exact: true }).waitFor(LIVE);
+    await order.getByText('Because you cancelled it.').waitFor();
+    await wallet.getByText('€5.00').waitFor(LIVE);
+    await screenshot(page, 'cafe-9-cancelled');
+    await noSeriousViolations(page);
+
+    // Chromium logs every refused request as a console error: the one refused top-up is the only one expected.
+    expect(errors).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    await context.close();
+  }, 90_000);
 });
