@@ -181,4 +181,28 @@ describe.skipIf(chromiumMissing)('the café page', () => {
     expect(errors).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
     await context.close();
   }, 90_000);
+
+  it('the barista rejects a ticket with a reason: it leaves the board and the saga cancels the order', async () => {
+    const { token } = await served.app.signUp('customer');
+    const http = served.app.http;
+    expect((await http.post('/api/payments/wallet/deposits', { amountCents: 500 }, token)).status).toBe(201);
+    const cortado = ((await http.get('/api/catalog/items')).body as { id: string; name: string }[]).find((i) => i.name === 'Cortado')!;
+    const placed = await http.post('/api/orders', { items: [{ itemId: cortado.id, quantity: 1 }] }, token);
+    expect(placed.status).toBe(202);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(served.url + '/');
+    await signIn(page, barista.email);
+    const short = String(placed.body.id).slice(0, 8);
+    const ticket = page.getByRole('region', { name: 'Barista board' }).getByRole('listitem').filter({ has: page.getByRole('heading', { name: `Order ${short}` }) });
+    await ticket.getByLabel(`Reason to reject order ${short}`).fill('Out of oat milk');
+    await ticket.getByRole('button', { name: `Reject order ${short}` }).click();
+    await ticket.waitFor({ state: 'detached' });
+    const order = await eventually(async () => (await http.get(`/api/orders/${placed.body.id}`, token)).body, (o) => o.status === 'CANCELLED', { within: 10_000 });
+    expect(order.reason).toBe('out_of_stock');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
