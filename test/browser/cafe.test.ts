@@ -147,6 +147,10 @@ describe.skipIf(chromiumMissing)('the café page', () => {
     await page.keyboard.type('correct-horse');
     await page.keyboard.press('Enter');
     await page.getByRole('banner').getByText('Signed in as').waitFor();
+    // The sign-in form is gone; the next Tab starts at the top of the customer's view, in the menu.
+    await page.getByRole('region', { name: 'Wallet' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect((await focused()).id).toMatch(/^qty-/);
 
     const wallet = page.getByRole('region', { name: 'Wallet' });
     const amount = wallet.getByLabel('Top-up amount (€)');

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { AccountBar, AccountForms, currentUser } from './account.tsx';
 import { onSessionEnded, storedTokens, type User } from './api.ts';
 import { BaristaBoard } from './barista-board.tsx';
@@ -18,6 +18,9 @@ function Cafe() {
   const [menuVersion, setMenuVersion] = useState(0);
   const [ordersVersion, setOrdersVersion] = useState(0);
   const [walletVersion, setWalletVersion] = useState(0);
+  const main = useRef<HTMLElement>(null);
+  // The form that had focus is gone after signing in or out: start the keyboard again at the top of the new view.
+  const refocus = () => requestAnimationFrame(() => main.current?.focus());
 
   useEffect(() => {
     currentUser()
@@ -33,10 +36,12 @@ function Cafe() {
   const signedIn = (u: User) => {
     setUser(u);
     setAnnouncement(`Signed in as ${u.displayName}.`);
+    refocus();
   };
   const signedOut = () => {
     setUser(undefined);
     setAnnouncement('Signed out.');
+    refocus();
   };
   const customer = user?.role === 'customer';
 
@@ -51,7 +56,7 @@ function Cafe() {
           {user && <AccountBar user={user} onSignedOut={signedOut} />}
         </div>
       </header>
-      <main class="cafe">
+      <main class="cafe" ref={main} tabIndex={-1}>
         {/* One polite live region for the whole page, so changes are read out once and in order. */}
         <p class="sr-only" role="status" aria-live="polite">
           {announcement}
