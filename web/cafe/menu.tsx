@@ -94,7 +94,7 @@ export function Menu({ canOrder, signedIn, version, onPlaced, announce }: MenuPr
       {loadError && <p class="error" role="alert">{loadError}</p>}
       {menu === undefined && !loadError && <p class="muted">Loading the menu…</p>}
       {menu?.length === 0 && <p class="muted">The menu is empty just now.</p>}
-      <form onSubmit={order} aria-label="Order from the menu">
+      <form onSubmit={order} aria-label={canOrder ? 'Order from the menu' : undefined}>
         <ul class="menu">
           {menu?.map((entry) => (
             <li key={entry.id} class="card menu-item">
