@@ -7,6 +7,14 @@ import { chromiumMissing, collectErrors, launchBrowser, screenshot, serveApp, se
  * their own, driving the page by its labels and roles. Screenshots of each step go to the
  * browser reports; axe-core checks each main state.
  */
+/** Staff accounts the tests make sign in through the page's form, as a person would. */
+async function signIn(page: Page, email: string) {
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Password').fill('correct-horse');
+  await form.getByRole('button', { name: 'Sign in' }).click();
+}
+
 describe.skipIf(chromiumMissing)('the café page', () => {
   let served: ServedApp;
   let browser: Browser;
@@ -33,13 +41,6 @@ describe.skipIf(chromiumMissing)('the café page', () => {
   });
 
   const noSeriousViolations = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
-
-  const signIn = async (page: Page, email: string) => {
-    const form = page.getByRole('form', { name: 'Sign in' });
-    await form.getByLabel('Email').fill(email);
-    await form.getByLabel('Password').fill('correct-horse');
-    await form.getByRole('button', { name: 'Sign in' }).click();
-  };
 
   it('a customer signs up, tops up and orders; the barista moves the ticket; the customer sees COMPLETED live, reviews, and the menu shows the rating', async () => {
     const customerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -230,10 +231,7 @@ describe.skipIf(chromiumMissing)('the café page with short-lived access tokens'
     const page = await context.newPage();
     const errors = collectErrors(page);
     await page.goto(served.url + '/');
-    const form = page.getByRole('form', { name: 'Sign in' });
-    await form.getByLabel('Email').fill(email);
-    await form.getByLabel('Password').fill('correct-horse');
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, email);
     await page.getByRole('region', { name: 'Barista board' }).waitFor();
     // The board asks for three ticket lists at once every two seconds: past expiry all three are
     // refused together. Refreshing once per call would reuse the refresh token and end the session.
