@@ -21,6 +21,7 @@ export const kernelSettings = z.object({
   METRICS_TOKEN: z.string().min(16).optional().describe('bearer token a Prometheus scrape presents for `/metrics` and detailed `/health/ready` (operators\' access tokens work too)'),
   OPERATIONS_PUBLIC: bool.default(false).describe('serve `/metrics` and detailed `/health/ready` to anyone (only on a private network)'),
   CONSOLE_ENABLED: bool.optional().describe('serve the architecture console at `/console` (operators sign in); default: on, except when `NODE_ENV` is `production`'),
+  CONSOLE_TRACE_MINUTES: positiveInt.max(24 * 60).default(10).describe("how long the console keeps the spans it collects (only while a console is open) for its trace view"),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('`production` turns off development conveniences'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -11,6 +11,7 @@ import { kernelSettings, moduleSettings, type Config, type KernelConfig } from '
 import type { Database } from './db/database.ts';
 import { migrateModules } from './db/migrate.ts';
 import { migrationPlan, openDatabase } from './db/open.ts';
+import { consoleRoutes } from './console/routes.ts';
 import { countTransactions } from './db/pool-gauges.ts';
 import { adminRoutes } from './http/admin-routes.ts';
 import type { AppEnv } from './http/app-env.ts';
@@ -20,6 +21,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { ModuleContext, ModuleDefinition, ModuleInstance } from './module.ts';
 import { RemoteModules } from './remote/remote-modules.ts';
+import { defaultServiceName } from './telemetry/tracing.ts';
 import { planTopology } from './topology.ts';
 import { verifyModuleGraph } from './verify.ts';
 
@@ -104,16 +106,31 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       instances.push([def, instance]);
     }
     const confirm = options.confirmPrincipal;
+    const consoleOn = config.CONSOLE_ENABLED ?? config.NODE_ENV !== 'production';
+    const consoleApi: Record<string, OpenAPIHono<AppEnv>> = consoleOn
+      ? {
+          '/api/console': consoleRoutes({
+            modules: options.modules,
+            hosted: new Set(modules.map((m) => m.name)),
+            bus,
+            metrics,
+            locations: () => remote.locations(),
+            operatorRole: options.operatorRole,
+            traceMinutes: config.CONSOLE_TRACE_MINUTES,
+            serviceName: config.OTEL_SERVICE_NAME ?? defaultServiceName(config.MODULES),
+          }),
+        }
+      : {};
 
     const app = createGateway({
       logger,
       metrics,
       verifier,
       readiness: [...readinessChecks(db, bus, metrics, instances, options.readiness ?? []), ...remote.readiness()],
-      routes: { ...routes, '/api/admin': adminRoutes(remote.deadLetters(bus), options.operatorRole) },
+      routes: { ...routes, '/api/admin': adminRoutes(remote.deadLetters(bus), options.operatorRole), ...consoleApi },
       jwks: () => tokens.jwks(),
       extra: (a) => remote.mount(a, bus, options.operatorRole),
-      pages: options.webRoot ? { dir: options.webRoot, console: config.CONSOLE_ENABLED ?? config.NODE_ENV !== 'production' } : undefined,
+      pages: options.webRoot ? { dir: options.webRoot, console: consoleOn } : undefined,
       remoteDocumentParts: remote.documentParts,
       operatorRole: options.operatorRole,
       bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,

@@ -78,9 +78,13 @@ export function createMetrics() {
     sampleOnScrape(sampler: () => Promise<void>): void {
       samplers.push(sampler);
     },
-    /** The registry's text, after every sampler ran; a failed sampler leaves its last values. */
-    async scrape(): Promise<string> {
+    /** Runs every sampler; a failed one leaves its last values. */
+    async sample(): Promise<void> {
       await Promise.allSettled(samplers.map((s) => s()));
+    },
+    /** The registry's text, after every sampler ran. */
+    async scrape(): Promise<string> {
+      await m.sample();
       return registry.metrics();
     },
     /**

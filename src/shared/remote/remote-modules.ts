@@ -69,6 +69,11 @@ export class RemoteModules {
     return new DeadLettersEverywhere(bus, this.remotes, this.tokens, this.timeoutMs, this.logger);
   }
 
+  /** Where each remote module runs now: its instances and its breaker (the console's graph). */
+  locations(): { module: string; breaker: string; instances: { base: string; healthy: boolean }[] }[] {
+    return this.remotes.map(({ module }) => ({ module: module.module, breaker: module.breakerState, instances: module.pool.snapshot() }));
+  }
+
   /** The remote modules' share of the OpenAPI document; undefined when no public route lives elsewhere. */
   get documentParts(): (() => Promise<RemoteParts>) | undefined {
     const documents = this.documents;

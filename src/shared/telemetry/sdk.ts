@@ -9,6 +9,7 @@ import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider, type SpanE
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { ATTR_SERVICE_NAME } from './attributes.ts';
+import { spanTap } from './span-tap.ts';
 import { installTracer } from './tracer.ts';
 import type { TracingHandle } from './tracing.ts';
 
@@ -24,10 +25,11 @@ async function exporterFor(kind: 'console' | 'otlp-proto' | 'otlp-json'): Promis
  * Registers a tracer provider globally with the given processor: the AsyncLocalStorage context
  * manager (so the active span follows async work) and the W3C trace-context propagator (what
  * envelopes, job data and internal calls carry). Baggage is not propagated: nothing reads it.
+ * The console's tap rides beside the given processor (none: the console alone asked for spans).
  */
-export function registerProvider(serviceName: string, processor: SpanProcessor): NodeTracerProvider {
+export function registerProvider(serviceName: string, processor?: SpanProcessor): NodeTracerProvider {
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }).merge(detectResources({ detectors: [envDetector] }));
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
+  const provider = new NodeTracerProvider({ resource, spanProcessors: processor ? [processor, spanTap] : [spanTap] });
   provider.register({ propagator: new W3CTraceContextPropagator() });
   installTracer(provider.getTracer(TRACER_NAME));
   return provider;
