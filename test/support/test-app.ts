@@ -77,6 +77,8 @@ export async function startTestApp(
     logger?: Logger;
     /** Path prefixes of fixture routes outside the document. */
     undocumented?: readonly string[];
+    /** Serve the built browser pages from here (with `modules`; the whole app always serves them). */
+    webRoot?: string;
   } = {},
 ): Promise<TestApp> {
   const db = await freshDatabase();
@@ -84,7 +86,7 @@ export async function startTestApp(
   let kernel: Kernel;
   try {
     kernel = options.modules
-      ? await createKernel({ config, modules: options.modules, migrationsRoot: MIGRATIONS_ROOT, operatorRole: OPERATOR_ROLE, logger: options.logger })
+      ? await createKernel({ config, modules: options.modules, migrationsRoot: MIGRATIONS_ROOT, webRoot: options.webRoot, operatorRole: OPERATOR_ROLE, logger: options.logger })
       : await createApp(config, { logger: options.logger });
   } catch (err) {
     await db.drop();

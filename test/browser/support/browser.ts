@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
 import type { ConfigOverrides } from '../../../src/shared/config.ts';
+import type { ModuleDefinition } from '../../../src/shared/module.ts';
+import { WEB_ROOT } from '../../../src/app.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -42,10 +44,17 @@ export interface ServedApp {
   stop(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /** The module list instead of the café's (e.g. the café's plus a fixture module). */
+  modules?: readonly ModuleDefinition[];
+  /** Path prefixes of fixture routes outside the OpenAPI document. */
+  undocumented?: readonly string[];
+}
+
 /** The whole application on a real port, so a browser can reach it; pages built first. */
-export async function serveApp(config: ConfigOverrides = {}): Promise<ServedApp> {
+export async function serveApp(config: ConfigOverrides = {}, options: ServeOptions = {}): Promise<ServedApp> {
   buildPages();
-  const app = await startTestApp({ config: { CONSOLE_ENABLED: true, ...config } });
+  const app = await startTestApp({ config: { CONSOLE_ENABLED: true, ...config }, ...(options.modules ? { modules: options.modules, webRoot: WEB_ROOT } : {}), undocumented: options.undocumented });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.kernel.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
