@@ -58,13 +58,13 @@ export function GraphView() {
           {data.modules.map((m) => {
             const n = at.get(m.name)!;
             return (
-              <a key={m.name} href={`#/module/${m.name}`} class={`node node-${m.runs} breaker-${m.breaker ?? 'none'}`} aria-label={`${m.name}: ${where(m)}`}>
+              <a key={m.name} href={`#/module/${m.name}`} class={`node node-${m.runs} breaker-${m.breaker ?? 'none'}`}>
                 <rect x={n.x} y={n.y} width={NODE.width} height={NODE.height} rx="8" />
                 <text x={n.x + NODE.width / 2} y={n.y + 24} text-anchor="middle" class="node-name">
                   {m.name}
                 </text>
                 <text x={n.x + NODE.width / 2} y={n.y + 44} text-anchor="middle" class="node-where">
-                  {m.runs === 'remote' ? `remote · ${m.breaker}` : m.runs === 'here' ? 'local' : 'not located'}
+                  {m.runs === 'remote' ? `remote · breaker ${m.breaker}` : m.runs === 'here' ? 'runs here' : 'not located'}
                 </text>
               </a>
             );
