@@ -94,6 +94,100 @@ export interface paths {
         patch: operations["changeMenuItem"];
         trace?: never;
     };
+    "/api/console/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A live stream of the bus: each event published and each subscription's outcome
+         * @description Server-sent events: `ready` once, then `observation` (JSON: kind, eventId, type, source, correlationId, subscription, outcome, attempt, error) and a `heartbeat` every 15 s. While at least one stream is open, spans are collected for the trace view.
+         */
+        get: operations["consoleEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The module graph: modules, API dependencies, event flows and where each module runs */
+        get: operations["consoleGraph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/modules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A module's API methods and events with their schemas, its outbox and its subscriptions' counts
+         * @description Counts and latencies are this process's since it started; a module hosted elsewhere shows its contract and location only.
+         */
+        get: operations["consoleModule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/saga-steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saga steps owed and retrying, as the modules running sagas report them */
+        get: operations["consoleSagaSteps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/traces/{correlationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The spans of a correlation id's traces, collected in memory while a console was open
+         * @description Spans are collected only while a console is connected to the event stream, and kept for CONSOLE_TRACE_MINUTES.
+         */
+        get: operations["consoleTrace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/fulfillment/tickets": {
         parameters: {
             query?: never;
@@ -559,6 +653,128 @@ export interface components {
             priceCents?: number;
             /** @description The version you read; a mismatch answers 409 */
             version?: number;
+        };
+        ConsoleGraph: {
+            apiDependencies: {
+                from: string;
+                to: string;
+            }[];
+            eventFlows: {
+                event: string;
+                from: string;
+                subscription: string;
+                to: string;
+            }[];
+            modules: {
+                api: string[];
+                /** @description The remote module's circuit breaker: closed, open, half-open or isolated */
+                breaker: string | null;
+                instances: {
+                    base: string;
+                    healthy: boolean;
+                }[];
+                mountPath: string | null;
+                name: string;
+                publishes: string[];
+                requires: string[];
+                /**
+                 * @description `here`: in this process; `remote`: at the instances listed; `nowhere`: neither hosted nor located
+                 * @enum {string}
+                 */
+                runs: "here" | "remote" | "nowhere";
+                subscriptions: {
+                    event: string;
+                    name: string;
+                }[];
+            }[];
+        };
+        ConsoleModule: {
+            breaker: string | null;
+            contract: {
+                api: {
+                    [key: string]: {
+                        idempotent: boolean;
+                        input: {
+                            [key: string]: unknown;
+                        };
+                        output: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                events: {
+                    [key: string]: {
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        version: number;
+                    };
+                };
+                module: string;
+            };
+            gauges: {
+                labels: {
+                    [key: string]: string;
+                };
+                name: string;
+                value: number;
+            }[];
+            instances: {
+                base: string;
+                healthy: boolean;
+            }[];
+            name: string;
+            /** @description Null for a module hosted elsewhere */
+            outbox: {
+                oldestAgeSeconds: number;
+                undispatched: number;
+            } | null;
+            /**
+             * @description `here`: in this process; `remote`: at the instances listed; `nowhere`: neither hosted nor located
+             * @enum {string}
+             */
+            runs: "here" | "remote" | "nowhere";
+            subscriptions: {
+                deadLettered: number;
+                duplicates: number;
+                event: string;
+                failed: number;
+                from: string | null;
+                handled: number;
+                latency: {
+                    count: number;
+                    meanMs: number | null;
+                    p50Ms: number | null;
+                    p95Ms: number | null;
+                };
+                name: string;
+            }[];
+        };
+        ConsoleSagaSteps: {
+            count: number;
+            metric: string;
+            module: string;
+            state: string;
+        }[];
+        ConsoleTrace: {
+            /** @description Whether spans are being collected now (only while a console is connected) */
+            collecting: boolean;
+            keptMinutes: number;
+            spans: {
+                attributes: {
+                    [key: string]: string | number | boolean;
+                };
+                durationMs: number;
+                error: boolean;
+                kind: number;
+                module: string | null;
+                name: string;
+                parentSpanId: string | null;
+                service: string;
+                spanId: string;
+                startMs: number;
+                traceId: string;
+            }[];
         };
         Credentials: {
             /** Format: email */
@@ -1361,6 +1577,362 @@ export interface operations {
             };
             /** @description The request body is not `application/json` */
             415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote the request id when reporting it */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    consoleEvents: {
+        parameters: {
+            query?: {
+                correlationId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Malformed or invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired bearer token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or is not the owner */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote the request id when reporting it */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    consoleGraph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleGraph"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired bearer token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or is not the owner */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote the request id when reporting it */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    consoleModule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The module */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleModule"];
+                };
+            };
+            /** @description Malformed or invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired bearer token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or is not the owner */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No module of that name */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote the request id when reporting it */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    consoleSagaSteps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Steps by module and state */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSagaSteps"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired bearer token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or is not the owner */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; quote the request id when reporting it */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A module this operation needs answered outside its contract (only where modules run as separate services); the detail names the method and field */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    consoleTrace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                correlationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spans, oldest first (none when nothing was collected) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleTrace"];
+                };
+            };
+            /** @description Malformed or invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired bearer token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or is not the owner */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
