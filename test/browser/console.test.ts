@@ -72,7 +72,7 @@ describe.skipIf(chromiumMissing)('the console', () => {
     expect(shown).toEqual(events.map((e) => e.type));
     expect(shown.indexOf('ordering.order-placed')).toBeLessThan(shown.indexOf('ordering.order-paid'));
     // Each event lists the subscriptions it reached: every one declared for its type, handled.
-    const reached = () => rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('.outcome-handled code')].map((c) => c.textContent).sort()));
+    const reached = () => rows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('.outcome-handled code')).map((c) => c.textContent).sort()));
     const declared = events.map((e) => [...modules, probe.module].flatMap((m) => Object.entries(m.subscribesTo).filter(([, c]) => c.type === e.type).map(([name]) => name)).sort());
     await expect.poll(reached, { timeout: 10_000 }).toEqual(declared);
     await view('events');

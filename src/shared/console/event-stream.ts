@@ -73,6 +73,7 @@ export function eventStream(c: Context, bus: EventBus, spans: SpanStore, keptMin
     const heartbeat = setInterval(() => void stream.writeSSE({ event: 'heartbeat', data: '{}' }).catch(() => {}), HEARTBEAT_MS);
     const closed = new Promise<void>((resolve) => (wake = resolve));
     stream.onAbort(() => wake?.());
+    if (stream.aborted) wake?.();
     try {
       await stream.writeSSE({ event: 'ready', data: JSON.stringify({ collectingSpans: spans.collecting, keptMinutes }) });
       await closed;

@@ -36,6 +36,7 @@ export class SpanStore {
   private ownTracer: Tracer | undefined;
   private ownsTracing = false;
   private forget: NodeJS.Timeout | undefined;
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly keepMs: number,
@@ -45,13 +46,15 @@ export class SpanStore {
   /** A console opened; the returned function says it closed. */
   async watch(): Promise<() => void> {
     this.watchers++;
-    if (this.watchers === 1) await this.start();
+    if (this.watchers === 1) this.starting = this.start();
+    await this.starting;
     let closed = false;
     return () => {
       if (closed) return;
       closed = true;
       this.watchers--;
-      if (this.watchers === 0) this.stop();
+      // A console that leaves while the first one's start is still loading the SDK stops it once loaded.
+      if (this.watchers === 0) void this.starting.then(() => this.watchers === 0 && this.stop());
     };
   }
 
@@ -81,7 +84,8 @@ export class SpanStore {
   }
 
   private stop(): void {
-    this.untap?.();
+    if (!this.untap) return;
+    this.untap();
     this.untap = undefined;
     if (this.ownsTracing) installTracer(undefined);
     this.ownsTracing = false;
