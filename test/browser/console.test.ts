@@ -114,6 +114,18 @@ describe.skipIf(chromiumMissing)('the console', () => {
     expect(await page.locator('table.dead-letters tr[data-subscription="probe.record-b"]').count()).toBe(1);
   }, 120_000);
 
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Graph', exact: true }).click();
+    await page.getByRole('heading', { name: 'Module graph' }).waitFor();
+    // The graph scrolls inside its frame; the page itself does not scroll sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    await view('graph-phone');
+    await page.getByRole('link', { name: 'Event stream' }).click();
+    await page.locator('.stream-live').waitFor();
+    await view('events-phone');
+  }, 60_000);
+
   it('logged no console errors', () => {
     expect(errors).toEqual([]);
   });
