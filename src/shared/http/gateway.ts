@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
@@ -16,6 +15,7 @@ import type { AppEnv } from './app-env.ts';
 import { authenticate } from './auth.ts';
 import type { DocumentPart } from './document-parts.ts';
 import { describeDocument, gatewayRoutes, methodsAllowed } from './openapi-document.ts';
+import { docsPage } from './docs-page.ts';
 import { API_SECURITY_HEADERS, bodyLimits, clientAddress, confirmedPrincipal, docsHeaders, jsonOnly, operationsAccess } from './guards.ts';
 import { contractViolationProblem, problemResponse, validationProblem } from './problem.ts';
 import { isPagePath, mountWebPages, type WebPagesOptions } from './web-pages.ts';
@@ -146,9 +146,8 @@ export function createGateway(options: GatewayOptions): OpenAPIHono<AppEnv> {
     if (c.req.header('if-none-match') === script.etag) return c.body(null, 304);
     return c.body(script.body, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400', etag: script.etag });
   });
-  app.get(
-    '/docs',
-    Scalar((c) => ({ url: '/openapi.json', pageTitle: 'Café API reference', cdn: DOCS_SCRIPT_PATH, nonce: (c as Context).get('secureHeadersNonce' as never) })),
+  app.get('/docs', (c) =>
+    c.html(docsPage({ title: 'Café API reference', specUrl: '/openapi.json', scriptUrl: DOCS_SCRIPT_PATH, nonce: (c as Context).get('secureHeadersNonce' as never) })),
   );
 
   // A known path asked with a method it does not have answers 405 with the methods it has.
