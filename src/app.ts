@@ -10,6 +10,8 @@ export { OPERATOR_ROLE };
 export const MIGRATIONS_ROOT = fileURLToPath(new URL('../migrations', import.meta.url));
 /** The same from src/ (tsx) and from dist/ (the bundle): the folder `npm run build:web` writes. */
 export const WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
+/** Likewise the migrated embedded data template `npm run build:data` writes. */
+export const DATA_TEMPLATE = fileURLToPath(new URL('../dist/pgdata', import.meta.url));
 
 /** Builds the whole application from configuration: the composition root. */
 export function createApp(config: Config, options: { logger?: Logger } = {}): Promise<Kernel> {
@@ -18,6 +20,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Pr
     modules,
     migrationsRoot: MIGRATIONS_ROOT,
     webRoot: WEB_ROOT,
+    dataTemplate: DATA_TEMPLATE,
     operatorRole: OPERATOR_ROLE,
     logger: options.logger,
     // Deposits, orders and every other write need a live account: asked of identity's public API.

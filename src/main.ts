@@ -2,6 +2,8 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './shared/config.ts';
+import { startingFetch } from './shared/http/starting.ts';
+import type { Kernel } from './shared/kernel.ts';
 import { createLogger } from './shared/logger.ts';
 import { modules } from './modules.ts';
 import { startTracing } from './shared/telemetry/tracing.ts';
@@ -23,22 +25,30 @@ async function main(): Promise<void> {
   // Before the app, so the first request is traced; nothing is loaded when no exporter is set.
   const tracing = await startTracing(config);
   if (tracing) logger.info({ exporter: tracing.exporter, serviceName: tracing.serviceName }, 'tracing on');
-  const kernel = await createApp(config, { logger });
-  const server = serve(
-    {
-      fetch: kernel.app.fetch,
-      port: config.PORT,
-      hostname: config.HOST,
-      // Node's own defaults let a slow client hold a connection for five minutes.
-      serverOptions: { requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS, headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS },
-    },
-    (info) => {
-      logger.info(
-        { port: info.port, database: kernel.db.kind, transport: kernel.bus.transport.name, startupMs: Math.round(performance.now() - started) },
-        `listening on http://localhost:${info.port}`,
-      );
-    },
-  ) as Server;
+
+  // The port opens before the kernel is up: liveness answers at once, readiness and every other
+  // route 503 with Retry-After until the modules are ready, then the gateway takes over.
+  let fetch: (request: Request, env: unknown) => Response | Promise<Response> = startingFetch;
+  let port = config.PORT;
+  let server!: Server;
+  const listening = new Promise<void>((resolve) => {
+    server = serve(
+      {
+        fetch: (request, env) => fetch(request, env),
+        port: config.PORT,
+        hostname: config.HOST,
+        // Node's own defaults let a slow client hold a connection for five minutes.
+        serverOptions: { requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS, headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS },
+      },
+      (info) => {
+        port = info.port;
+        logger.info({ port, startupMs: Math.round(performance.now() - started) }, `starting: /health/live answers on port ${port}`);
+        resolve();
+      },
+    ) as Server;
+  });
+  // Undefined until the modules are up: a shutdown before then has nothing to drain.
+  let kernel: Kernel | undefined = undefined;
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -52,6 +62,8 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_TIMEOUT_MS).unref();
     server.close();
     server.closeIdleConnections();
+    // Stopped while starting: nothing was handed a request or an event yet.
+    if (!kernel) process.exit(0);
     kernel
       .stop()
       // Spans still buffered go out before the process does.
@@ -64,6 +76,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  kernel = await createApp(config, { logger });
+  await listening;
+  fetch = kernel.app.fetch;
+  logger.info(
+    { port, database: kernel.db.kind, transport: kernel.bus.transport.name, startupMs: Math.round(performance.now() - started) },
+    `listening on http://localhost:${port}`,
+  );
 }
 
 main().catch((err: unknown) => {

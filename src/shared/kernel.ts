@@ -12,6 +12,7 @@ import type { Database } from './db/database.ts';
 import { migrateModules } from './db/migrate.ts';
 import { migrationPlan, openDatabase } from './db/open.ts';
 import { consoleRoutes } from './console/routes.ts';
+import { readTemplate } from './db/template.ts';
 import { countTransactions } from './db/pool-gauges.ts';
 import { adminRoutes } from './http/admin-routes.ts';
 import type { AppEnv } from './http/app-env.ts';
@@ -31,6 +32,8 @@ export interface KernelOptions {
   migrationsRoot: string;
   /** Where `npm run build:web` put the café page and the console; no pages without it. */
   webRoot?: string;
+  /** Where `npm run build` put the migrated embedded data template; a new embedded database runs `initdb` without it. */
+  dataTemplate?: string;
   /** The role that may use the operator routes (dead letters, queues); role names are the identity module's. */
   operatorRole: string;
   logger?: Logger;
@@ -74,10 +77,12 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics();
 
-  const db = openDatabase(config);
+  const plan = migrationPlan(modules, options.migrationsRoot);
+  const template = options.dataTemplate;
+  const db = openDatabase(config, undefined, template ? () => readTemplate(template, plan) : undefined);
   const stoppers: (() => Promise<void>)[] = [];
   try {
-    await migrateModules(db, migrationPlan(modules, options.migrationsRoot));
+    await migrateModules(db, plan);
 
     const key = await loadSigningKey(config.JWT_PRIVATE_KEY, config.DATA_DIR);
     const audience = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { sql as rawSql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -40,6 +40,11 @@ export interface DatabaseOptions {
   poolSize: number;
   /** Login role per module, created by the migration step. Undefined: every module uses the URL's role. */
   moduleRoles?: (module: string) => string;
+  /**
+   * A migrated data folder to start a new embedded database from instead of running `initdb`
+   * (`template.ts`). Asked only when the folder holds no database yet.
+   */
+  template?: () => string | undefined;
 }
 
 /**
@@ -51,6 +56,8 @@ export class Database {
   readonly kind: 'pglite' | 'postgres';
   /** The owner connection: migrations, role setup, and the kernel's bookkeeping. */
   readonly admin: Db;
+  /** True when a new embedded database was loaded from the build's template rather than made by `initdb`. */
+  readonly startedFromTemplate: boolean = false;
   private readonly pglite?: PGlite;
   private readonly adminClient?: postgres.Sql;
   private readonly moduleClients = new Map<string, postgres.Sql>();
@@ -65,7 +72,21 @@ export class Database {
       this.kind = 'pglite';
       const inMemory = options.dataDir === 'memory://';
       if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
-      this.pglite = new PGlite(inMemory ? undefined : `${options.dataDir}/pg`, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
+      const folder = inMemory ? undefined : `${options.dataDir}/pg`;
+      // Not in memory: PGlite's own tarball loading (`loadDataDir`) was slower than initdb there.
+      if (folder !== undefined && !existsSync(`${folder}/PG_VERSION`)) {
+        const template = options.template?.();
+        if (template) {
+          // Copied beside and renamed into place: a start cut short never leaves half a database that looks whole.
+          const partial = `${folder}.partial-${process.pid}`;
+          rmSync(partial, { recursive: true, force: true });
+          cpSync(template, partial, { recursive: true });
+          rmSync(folder, { recursive: true, force: true });
+          renameSync(partial, folder);
+          this.startedFromTemplate = true;
+        }
+      }
+      this.pglite = new PGlite(folder, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
       this.admin = drizzlePglite(this.pglite);
     }
   }
