@@ -1,7 +1,7 @@
 /**
  * Boots the server with a given runtime and checks the basics a new user tries first: ready,
- * register, login, list items. Used by CI for the Deno smoke test:
- *   tsx scripts/smoke.ts deno   |   tsx scripts/smoke.ts node
+ * register, login, list items. Used by CI for each runtime the sources run on:
+ *   tsx scripts/smoke.ts node   |   tsx scripts/smoke.ts deno   |   tsx scripts/smoke.ts bun
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,10 +12,14 @@ const runtime = process.argv[2] ?? 'node';
 const port = 3900 + Math.floor(Math.random() * 90);
 const dataDir = mkdtempSync(join(tmpdir(), 'cafe-smoke-'));
 // The binaries directly, not through npx: a signal to npx does not always reach its child.
-const command: [string, string[]] =
-  runtime === 'deno'
-    ? ['node_modules/.bin/deno', ['run', '--allow-all', 'src/main.ts']]
-    : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+const commands: Record<string, [string, string[]]> = {
+  node: [process.execPath, ['--import', 'tsx', 'src/main.ts']],
+  deno: ['node_modules/.bin/deno', ['run', '--allow-all', 'src/main.ts']],
+  // Bun runs TypeScript itself, like Deno.
+  bun: ['node_modules/.bin/bun', ['src/main.ts']],
+};
+const command = commands[runtime];
+if (!command) throw new Error(`smoke: unknown runtime "${runtime}" (node, deno or bun)`);
 const child = spawn(command[0], command[1], {
   env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'inherit', 'inherit'],
