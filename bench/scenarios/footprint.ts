@@ -1,19 +1,23 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import type { BenchContext, Scenario } from '../lib/context.ts';
 import { runLoad } from '../lib/load.ts';
 import type { Row } from '../lib/report.ts';
-import { removeDir, startProject, tempDir, type Runner } from '../lib/server.ts';
+import { removeDir, ROOT, startProject, tempDir, type Runner } from '../lib/server.ts';
 import { median } from '../lib/stats.ts';
 
 /**
  * Memory and start-up of the embedded default (no DATABASE_URL, no Redis): cold start on a fresh
- * data folder (the embedded database is created, migrated and seeded), warm restart on the same
- * folder, idle RSS after start, and peak RSS under read load. Both ways of starting are measured:
- * `tsx` (what `npm start` does) and the esbuild bundle.
+ * data folder (started from the build's data template, migrated and seeded, as `npm start` does),
+ * warm restart on the same folder, idle RSS after start, and peak RSS under read load. Both ways
+ * of starting are measured: `tsx` (`npm run dev`, Deno-like) and the esbuild bundle (`npm start`).
  */
 export const footprintScenario: Scenario = {
   name: 'footprint',
   async run(ctx: BenchContext): Promise<Row[]> {
     const rows: Row[] = [];
+    // What `npm start` runs first; a no-op when the build is current.
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
     const idleWaitMs = ctx.smoke ? 500 : 5000;
     for (const runner of ['dist', 'tsx'] as Runner[]) {
       const cold: number[] = [];
@@ -41,7 +45,7 @@ export const footprintScenario: Scenario = {
           removeDir(dir);
         }
       }
-      const how = runner === 'tsx' ? 'tsx (npm start)' : 'bundle (node dist/main.js)';
+      const how = runner === 'tsx' ? 'tsx (npm run dev)' : 'bundle (npm start)';
       rows.push(
         { scenario: 'footprint', name: `cold start, fresh data folder, ${how}`, unit: 'ms', median: median(cold), rounds: cold.map(Math.round), target: '<= 2,000 ms' },
         { scenario: 'footprint', name: `warm restart, existing folder, ${how}`, unit: 'ms', median: median(warm), rounds: warm.map(Math.round), target: '<= 2,000 ms' },
