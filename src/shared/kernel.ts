@@ -83,6 +83,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const stoppers: (() => Promise<void>)[] = [];
   try {
     await migrateModules(db, plan);
+    if (db.startedFromTemplate) logger.info({ template }, 'new embedded database started from the build\'s data template');
 
     const key = await loadSigningKey(config.JWT_PRIVATE_KEY, config.DATA_DIR);
     const audience = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
