@@ -7,6 +7,8 @@ import { ROOT, settle, startProject, type RunningServer } from '../lib/server.ts
 import { median } from '../lib/stats.ts';
 
 const DRIVER = path.join(ROOT, 'bench', 'scenarios', 'saga-driver.ts');
+const STEP = path.join(ROOT, 'bench', 'baselines', 'saga-step.ts');
+const PLAIN_WRITE = 'one plain Postgres write (autocommitted insert)';
 const ADMIN = { email: 'bench-admin@bench.test', password: 'bench-admin-password' };
 const CUSTOMERS = 16;
 
@@ -69,7 +71,8 @@ export const sagaScenario: Scenario = {
         await db.drop();
       }
     }
-    return setups.flatMap((s) => [
+    const steps = await stepCost(ctx);
+    return [...setups.flatMap((s) => [
       {
         scenario: 'saga',
         name: `orders reaching COMPLETED, ${s.name}`,
@@ -77,6 +80,7 @@ export const sagaScenario: Scenario = {
         median: median(s.results.map((r) => r.completedPerSecond)),
         rounds: s.results.map((r) => Math.round(r.completedPerSecond * 10) / 10),
         note: `${orders} orders per round, 16 customers placing, one automatic barista${errorNote(s.results)}`,
+        target: s.name === 'in-process bus' ? '>= 135 orders/s (3 x 45 before)' : '>= 90 orders/s (3 x 30 before)',
       },
       {
         scenario: 'saga',
@@ -85,7 +89,31 @@ export const sagaScenario: Scenario = {
         median: median(s.results.map((r) => r.paidP50)),
         p99: median(s.results.map((r) => r.paidP99)),
         rounds: s.results.map((r) => Math.round(r.paidP50)),
+        target: s.name === 'in-process bus' ? '<= 50 ms' : '<= 150 ms',
       },
-    ]);
+    ]), ...steps];
   },
 };
+
+interface StepResult {
+  kind: 'saga-step' | 'plain-write';
+  perSecond: number;
+}
+
+/** One persisted saga step against one plain write, on a database of its own (see bench/baselines/saga-step.ts). */
+async function stepCost(ctx: BenchContext): Promise<Row[]> {
+  const db = await ctx.freshDatabase('saga_step');
+  try {
+    const steps = ctx.smoke ? 200 : 5000;
+    const rs = await runScript<StepResult>(STEP, { url: db.url, steps, rounds: ctx.rounds, concurrency: 16 }, {});
+    const of = (kind: StepResult['kind']) => rs.filter((r) => r.kind === kind).map((r) => r.perSecond);
+    ctx.log(`  saga step ${of('saga-step').map(Math.round).join(', ')}, plain write ${of('plain-write').map(Math.round).join(', ')} per second`);
+    const note = `${steps} per round, 16 at once`;
+    return [
+      { scenario: 'saga', name: 'one persisted saga step (owed, claimed, finished)', unit: 'steps/s', median: median(of('saga-step')), rounds: of('saga-step').map(Math.round), baseline: PLAIN_WRITE, note },
+      { scenario: 'saga', name: PLAIN_WRITE, unit: 'writes/s', median: median(of('plain-write')), rounds: of('plain-write').map(Math.round), note },
+    ];
+  } finally {
+    await db.drop();
+  }
+}

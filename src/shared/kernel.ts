@@ -338,7 +338,7 @@ async function defaultTransport(config: Config, logger: Logger): Promise<Transpo
   const policy = { maxAttempts: config.BUS_MAX_ATTEMPTS, backoffMs: config.BUS_BACKOFF_MS, concurrency: config.BUS_CONCURRENCY };
   if (config.EVENT_TRANSPORT === 'bullmq') {
     const { BullMqTransport } = await import('./bus/bullmq-transport.ts');
-    return new BullMqTransport({ url: config.REDIS_URL!, prefix: config.BULLMQ_PREFIX, ...policy }, logger);
+    return new BullMqTransport({ url: config.REDIS_URL!, prefix: config.BULLMQ_PREFIX, ...policy, batchSize: config.BUS_BATCH_SIZE }, logger);
   }
   return new InProcessTransport({ ...policy, batchSize: config.BUS_BATCH_SIZE }, logger);
 }

@@ -20,6 +20,7 @@ import type { AppEnv } from '../http/app-env.ts';
 import type { Logger } from '../logger.ts';
 import { boardAccess } from './board-access.ts';
 import type { Envelope } from './contract.ts';
+import { TickBatcher } from './tick-batcher.ts';
 import { DeadLetterNotRecorded, type Deliverer, type Transport, type TransportHealth } from './transport.ts';
 
 export interface BullMqOptions {
@@ -30,6 +31,8 @@ export interface BullMqOptions {
   backoffMs: number;
   /** Jobs one process runs at once, per subscription. */
   concurrency: number;
+  /** First attempts of one subscription committed together at most (1: one transaction per job). */
+  batchSize?: number;
   /** How long `dispatch` waits for Redis before the relay keeps the event for later. */
   dispatchTimeoutMs?: number;
   /** How long finished jobs stay in Redis: re-adding the same job id within it is a no-op. */
@@ -49,6 +52,10 @@ export function queueNameFor(subscription: string): string {
 export class BullMqTransport implements Transport {
   readonly name = 'bullmq';
   private deliverer?: Deliverer;
+  /** Gathers the first attempts running at once into one transaction; undefined when batching is off. */
+  private batcher?: TickBatcher;
+  /** Dispatches of the current tick, per subscription, sent to Redis as one addBulk each. */
+  private readonly adding = new Map<string, { jobs: { name: string; data: Envelope; opts: JobsOptions }[]; sent?: Promise<unknown> }>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   /** Producer connection: no offline queue, so adds fail fast while Redis is away. */
@@ -64,6 +71,11 @@ export class BullMqTransport implements Transport {
 
   async start(deliverer: Deliverer): Promise<void> {
     this.deliverer = deliverer;
+    const batchSize = this.options.batchSize ?? 1;
+    // A batch is never a final attempt, so with one attempt in the budget every job goes alone.
+    if (deliverer.deliverBatch && batchSize > 1 && this.options.maxAttempts > 1) {
+      this.batcher = new TickBatcher({ deliverBatch: deliverer.deliverBatch.bind(deliverer) }, batchSize, this.logger);
+    }
     // Reconnect forever with a capped delay: a Redis restart must not need an app restart.
     const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000);
     this.producer = new Redis(this.options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy, connectionName: `${this.options.prefix}:producer` });
@@ -90,9 +102,28 @@ export class BullMqTransport implements Transport {
   async dispatch(envelope: Envelope): Promise<void> {
     const subs = this.deliverer?.subscriptionsFor(envelope.type) ?? [];
     await this.bounded(
-      Promise.all(subs.map((s) => this.queue(s).add(envelope.type, envelope, { jobId: jobIdFor(envelope.id, s) }))),
+      Promise.all(subs.map((s) => this.add(s, envelope))),
       `Redis did not take event ${envelope.id}`,
     );
+  }
+
+  /**
+   * The relay hands over a whole claim in one tick; its jobs go to Redis as one addBulk per
+   * subscription (one round trip) instead of one add each. Each dispatch still resolves only once
+   * Redis holds its job, and fails with the bulk it rode in.
+   */
+  private add(subscription: string, envelope: Envelope): Promise<unknown> {
+    let pending = this.adding.get(subscription);
+    if (!pending) {
+      const fresh: { jobs: { name: string; data: Envelope; opts: JobsOptions }[]; sent?: Promise<unknown> } = { jobs: [] };
+      fresh.sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.adding.delete(subscription);
+        return this.queue(subscription).addBulk(fresh.jobs);
+      });
+      this.adding.set(subscription, (pending = fresh));
+    }
+    pending.jobs.push({ name: envelope.type, data: envelope, opts: { jobId: jobIdFor(envelope.id, subscription) } });
+    return pending.sent!;
   }
 
   async replay(subscription: string, envelope: Envelope): Promise<void> {
@@ -137,6 +168,13 @@ export class BullMqTransport implements Transport {
     const attempts = job.opts.attempts ?? this.options.maxAttempts;
     const attempt = job.attemptsMade + 1;
     const final = attempt >= attempts;
+    if (this.batcher && attempt === 1 && !final) {
+      const outcome = await this.batcher.submit(subscription, job.data);
+      if (outcome === 'handled') return;
+      // Its attempt is counted (and its error observed) by the deliverer; BullMQ backs off and retries.
+      if (outcome === 'failed') throw new Error(`handler of ${subscription} failed for event ${job.data.id}; retrying`);
+      // 'aborted': rolled back with the batch through no fault of its own, so it goes alone now, still as a first attempt.
+    }
     try {
       await this.deliverer!.deliver(subscription, job.data, attempt, final);
     } catch (err) {

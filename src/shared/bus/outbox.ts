@@ -57,9 +57,19 @@ export class Outbox {
         if (rows.length === 0) return;
         const batch = rows.splice(0);
         await outboxWriteSpan(module, batch.map((r) => r.type), async () => {
-          await tx.insert(owner.tables.outbox).values(batch);
+          if (!notifies) {
+            await tx.insert(owner.tables.outbox).values(batch);
+            return;
+          }
           // NOTIFY is transactional: other relays hear it only if this transaction commits.
-          if (notifies) await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`);
+          // Sent together with the insert, one round trip for both (pipelined on the
+          // transaction's connection); if the insert fails, its error is the one that tells why.
+          const [inserted, notified] = await Promise.allSettled([
+            tx.insert(owner.tables.outbox).values(batch),
+            tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`),
+          ]);
+          if (inserted.status === 'rejected') throw inserted.reason;
+          if (notified.status === 'rejected') throw notified.reason;
         });
       },
     };

@@ -1,6 +1,7 @@
-import type { Publish, Tx } from '../../../shared/index.ts';
+import { continueTrace, type Publish, type Tx } from '../../../shared/index.ts';
+import { ChargeQueue, type QueuedCharge } from './charge-queue.ts';
 import { ConcurrencyConflict, type WalletEventStore } from '../db/wallet-event-store.ts';
-import { Wallet, WalletRefused, type Decision, type Refusal, type WalletEvent, type WalletState } from '../domain/wallet.ts';
+import { Wallet, WalletRefused, type ChargeOutcome, type Decision, type Refusal, type WalletEvent, type WalletState } from '../domain/wallet.ts';
 import { restoreSnapshot, snapshotDue, takeSnapshot } from '../domain/wallet-snapshot.ts';
 import { WalletCharged, WalletRefunded, type ChargeResult, type RefundResult } from '../index.ts';
 
@@ -26,6 +27,8 @@ export class WalletBusy extends Error {
     super('The wallet is busy with other payments; try again');
   }
 }
+
+type ChargeInput = { customerId: string; orderId: string; amountCents: number };
 
 /** A command's answer: what it did, or why the wallet refused it. */
 export type Outcome<R> = { ok: true; result: R } | { ok: false; refusal: Refusal };
@@ -57,6 +60,7 @@ export class Wallets {
   private readonly clock: () => Date;
   private readonly onConflict: (customerId: string, attempt: number) => void;
   private readonly snapshotEvery: number;
+  private readonly charges: ChargeQueue<ChargeInput, Outcome<ChargeOutcome>>;
 
   constructor(
     private readonly store: WalletEventStore,
@@ -73,14 +77,19 @@ export class Wallets {
     this.clock = options.clock ?? (() => new Date());
     this.onConflict = options.onConflict ?? (() => {});
     this.snapshotEvery = options.snapshotEvery ?? 100;
+    this.charges = new ChargeQueue(
+      (input) => this.decide(input.customerId, (wallet, at) => Wallet.charge(wallet, input.orderId, input.amountCents, at)),
+      (batch) => this.chargeTogether(batch),
+    );
   }
 
   deposit(customerId: string, amountCents: number): Promise<Outcome<{ balanceCents: number }>> {
     return this.decide(customerId, (wallet, at) => Wallet.deposit(wallet, amountCents, at));
   }
 
-  async charge(input: { customerId: string; orderId: string; amountCents: number }): Promise<ChargeResult> {
-    const decided = await this.decide(input.customerId, (wallet, at) => Wallet.charge(wallet, input.orderId, input.amountCents, at));
+  /** Concurrent charges are decided together (see ChargeQueue); each gets its own answer. */
+  async charge(input: ChargeInput): Promise<ChargeResult> {
+    const decided = await this.charges.submit(input);
     if (decided.ok) return decided.result;
     const { refusal } = decided;
     if (refusal.reason === 'insufficient_funds' || refusal.reason === 'order_closed') return { outcome: 'declined', reason: refusal.reason, balanceCents: refusal.balanceCents };
@@ -111,6 +120,62 @@ export class Wallets {
       history: shown.map((e) => ({ type: e.type, amountCents: e.amountCents, ...(e.type === 'deposited' ? {} : { orderId: e.orderId }), at: e.at.toISOString() })),
       nextAfter: movements.length > page.limit ? shown.at(-1)!.version : null,
     };
+  }
+
+  /**
+   * Many charges in ONE unit of work: every wallet involved loaded at once, the charges decided
+   * in arrival order (a wallet's second charge sees its first), one append for all, each event
+   * published under its own caller's trace. If another writer moved one of the wallets, the
+   * whole unit of work rolls back and is tried again; after a few tries each charge goes alone,
+   * with its own conflict retries.
+   */
+  private async chargeTogether(batch: readonly QueuedCharge<ChargeInput>[]): Promise<Outcome<ChargeOutcome>[]> {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return await this.unitOfWork((tx, publish) => this.chargeIn(tx, publish, batch));
+      } catch (err) {
+        if (!(err instanceof ConcurrencyConflict)) throw err;
+        this.onConflict(err.streamId, attempt);
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(this.policy.maxJitterMs, 2 + attempt * 2)));
+      }
+    }
+    return Promise.all(batch.map(({ input }) => this.decide(input.customerId, (wallet, at) => Wallet.charge(wallet, input.orderId, input.amountCents, at))));
+  }
+
+  private async chargeIn(tx: Tx, publish: Publish, batch: readonly QueuedCharge<ChargeInput>[]): Promise<Outcome<ChargeOutcome>[]> {
+    const store = this.store.with(tx);
+    const loaded = await loadMany(store, [...new Set(batch.map((b) => b.input.customerId))]);
+    const wallets = new Map(loaded);
+    const appended = new Map<string, WalletEvent[]>();
+    const at = this.clock();
+    const decided = batch.map(({ input }) => {
+      const wallet = wallets.get(input.customerId)!;
+      const decision = Wallet.charge(wallet, input.orderId, input.amountCents, at);
+      if (decision.ok && decision.events.length > 0) {
+        wallets.set(input.customerId, Wallet.fold(decision.events, wallet));
+        appended.set(input.customerId, [...(appended.get(input.customerId) ?? []), ...decision.events]);
+      }
+      return decision;
+    });
+    await store.appendMany([...appended].map(([streamId, events]) => ({ streamId, expectedVersion: loaded.get(streamId)!.version, events })));
+    for (const [streamId, events] of appended) {
+      const before = loaded.get(streamId)!;
+      if (!snapshotDue(before.version, before.version + events.length, this.snapshotEvery)) continue;
+      // At the last snapshot point the append crossed, as single appends would have left it.
+      const point = Math.floor((before.version + events.length) / this.snapshotEvery) * this.snapshotEvery;
+      await store.saveSnapshot(streamId, takeSnapshot(Wallet.fold(events.slice(0, point - before.version), before)));
+    }
+    const outcomes: Outcome<ChargeOutcome>[] = [];
+    for (const [i, decision] of decided.entries()) {
+      if (!decision.ok) {
+        outcomes.push(decision);
+        continue;
+      }
+      const { input, trace } = batch[i]!;
+      for (const event of decision.events) await continueTrace(trace, 'payments charge', () => announce(publish, input.customerId, event));
+      outcomes.push({ ok: true, result: decision.result });
+    }
+    return outcomes;
   }
 
   private async decide<R>(customerId: string, rule: (wallet: WalletState, at: Date) => Decision<R>): Promise<Outcome<R>> {
@@ -144,6 +209,14 @@ async function load(store: WalletEventStore, customerId: string): Promise<Wallet
   const stored = await store.snapshot(customerId);
   const from = stored ? restoreSnapshot(stored) : undefined;
   return Wallet.fold(await store.events(customerId, from?.version ?? 0), from);
+}
+
+/** `load` for several wallets: two round trips whatever their number. */
+async function loadMany(store: WalletEventStore, customerIds: readonly string[]): Promise<Map<string, WalletState>> {
+  const stored = await store.snapshotsOf(customerIds);
+  const from = new Map(customerIds.map((id) => [id, stored.has(id) ? restoreSnapshot(stored.get(id)!) : undefined]));
+  const events = await store.eventsOfMany(new Map(customerIds.map((id) => [id, from.get(id)?.version ?? 0])));
+  return new Map(customerIds.map((id) => [id, Wallet.fold(events.get(id)!, from.get(id))]));
 }
 
 /** Each stored order event has a public twin other modules may react to; deposits stay private. */

@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, ne, or, sql } from 'drizzle-orm';
-import type { Executor } from '../../../shared/index.ts';
+import { and, asc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm';
+import { query, type Executor } from '../../../shared/index.ts';
 import type { Movement, WalletEvent } from '../domain/wallet.ts';
 import type { StoredSnapshot } from '../domain/wallet-snapshot.ts';
 import { walletEvents, walletSnapshots } from './schema.ts';
@@ -41,6 +41,35 @@ export class WalletEventStore {
     return rows.map(toEvent);
   }
 
+  /**
+   * Several streams at once, each after its own version: one round trip for a batch of wallets
+   * instead of one per wallet. Events come back per stream, in version order.
+   */
+  async eventsOfMany(from: ReadonlyMap<string, number>): Promise<Map<string, WalletEvent[]>> {
+    const out = new Map<string, WalletEvent[]>([...from.keys()].map((id) => [id, []]));
+    if (from.size === 0) return out;
+    const ids = [...from.keys()];
+    const after = ids.map((id) => from.get(id)!);
+    const rows = await query<{ stream_id: string; type: WalletEvent['type']; amount_cents: number; order_id: string | null; at: Date | string }>(
+      this.db,
+      sql`select e.stream_id, e.type, e.amount_cents, e.order_id, e.at
+          from ${walletEvents} e
+          join unnest(${`{${ids.join(',')}}`}::uuid[], ${`{${after.join(',')}}`}::int[]) as f(stream_id, after) on e.stream_id = f.stream_id and e.version > f.after
+          order by e.stream_id, e.version`,
+    );
+    for (const r of rows) out.get(r.stream_id)!.push(toEvent({ type: r.type, amountCents: r.amount_cents, orderId: r.order_id, at: new Date(r.at) }));
+    return out;
+  }
+
+  async snapshotsOf(streamIds: readonly string[]): Promise<Map<string, StoredSnapshot>> {
+    if (streamIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({ streamId: walletSnapshots.streamId, version: walletSnapshots.version, shape: walletSnapshots.shape, state: walletSnapshots.state })
+      .from(walletSnapshots)
+      .where(inArray(walletSnapshots.streamId, [...streamIds]));
+    return new Map(rows.map(({ streamId, ...snapshot }) => [streamId, snapshot]));
+  }
+
   /** Up to `limit` money movements after `afterVersion`, oldest first (tombstones move no money). */
   async movements(streamId: string, afterVersion: number, limit: number): Promise<StoredMovement[]> {
     const rows = await this.db
@@ -69,6 +98,26 @@ export class WalletEventStore {
     }));
     const inserted = await this.db.insert(walletEvents).values(rows).onConflictDoNothing().returning({ version: walletEvents.version });
     if (inserted.length !== rows.length) throw new ConcurrencyConflict(streamId, expectedVersion);
+  }
+
+  /**
+   * `append` for several streams in one statement. Any stream that moved past its expected
+   * version makes it throw, and the caller's unit of work rolls back for all of them.
+   */
+  async appendMany(appends: readonly { streamId: string; expectedVersion: number; events: readonly WalletEvent[] }[]): Promise<void> {
+    const rows = appends.flatMap(({ streamId, expectedVersion, events }) =>
+      events.map((e, i) => ({
+        streamId,
+        version: expectedVersion + i + 1,
+        type: e.type,
+        amountCents: e.type === 'voided' ? 0 : e.amountCents,
+        orderId: e.type === 'deposited' ? null : e.orderId,
+        at: e.at,
+      })),
+    );
+    if (rows.length === 0) return;
+    const inserted = await this.db.insert(walletEvents).values(rows).onConflictDoNothing().returning({ version: walletEvents.version });
+    if (inserted.length !== rows.length) throw new ConcurrencyConflict(appends.map((a) => a.streamId).join(','), -1);
   }
 
   /** The stream's latest snapshot as stored, whatever its shape; the domain decides whether it is usable. */
