@@ -49,7 +49,9 @@ export function writeProject(root: string, out: string, plan: ExtractionPlan, ge
         type: 'module',
         engines: monolith.engines,
         scripts: {
-          build: monolith.scripts['build'],
+          // The service bundle only: the browser pages and the embedded data template are the
+          // monolith's (a service runs on its own Postgres, and the gateway serves the pages).
+          build: monolith.scripts['build:server'],
           prestart: 'npm run build',
           start: 'node --enable-source-maps dist/server.js',
           test: 'vitest run',
