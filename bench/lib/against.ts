@@ -26,10 +26,14 @@ export function buildRef(ref: string, log: (m: string) => void): RefBuild {
   try {
     const archive = execFileSync('git', ['archive', '--format=tar', commit], { cwd: ROOT, maxBuffer: 512 * 1024 * 1024 });
     execFileSync('tar', ['-x', '-C', root], { input: archive });
-    // The commit runs on the working tree's packages: say so when its lockfile differs.
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-    if (git('diff', '--name-only', commit, '--', 'package-lock.json') !== '') {
-      log(`  note: ${commit}'s package-lock.json differs from the working tree's; it runs on the working tree's packages`);
+    // Same lockfile: the working tree's packages are that commit's packages. Otherwise it gets its
+    // own, installed from its lockfile: an earlier commit may import a package since removed, and
+    // a version bump is part of what is being compared.
+    if (git('diff', '--name-only', commit, '--', 'package-lock.json') === '') {
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    } else {
+      log(`  ${commit}'s package-lock.json differs from the working tree's: installing its own packages (npm ci)`);
+      execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     }
     mkdirSync(path.join(root, 'dist'), { recursive: true });
     const main = path.join(root, 'dist', 'main.js');
