@@ -1,6 +1,7 @@
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 import { currentContext } from './context.ts';
 import { traceIdsForLogs } from './telemetry/trace-context.ts';
+import { tracingOn } from './telemetry/tracer.ts';
 
 export type { Logger };
 
@@ -54,6 +55,27 @@ export function serializeError(err: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * The ids a line carries. Runs for every line, so it reads the context once and builds one object
+ * of one shape: the telemetry ids are looked up only when tracing is on or the work arrived with
+ * a traceparent.
+ */
+function logIds(): object {
+  const ctx = currentContext();
+  if (!ctx) return traceIdsForLogs() ?? {};
+  const ids = tracingOn() || ctx.traceparent ? traceIdsForLogs() : undefined;
+  return { requestId: ctx.requestId, correlationId: ctx.correlationId, traceId: ids?.traceId, spanId: ids?.spanId };
+}
+
+/**
+ * The access log: one line per request, of fields the gateway chooses (method, path without its
+ * query, status, duration) that can hold no secret. It skips the redaction every other line gets,
+ * whose wildcard paths cost more than the rest of writing the line.
+ */
+export function accessLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: [] });
+}
+
 export function createLogger(level: string, bindings: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
   const options = {
     level,
@@ -64,12 +86,7 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
     serializers: { err: serializeError, error: serializeError },
     // Lines written while serving a request or handling an event carry its ids, from any logger,
     // without a child logger per request.
-    mixin: () => {
-      const ctx = currentContext();
-      const ids = traceIdsForLogs();
-      if (!ctx) return ids ?? {};
-      return { ...(ctx.requestId ? { requestId: ctx.requestId } : {}), correlationId: ctx.correlationId, ...ids };
-    },
+    mixin: logIds,
   };
   return destination ? pino(options, destination) : pino(options);
 }
