@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   await listening;
   fetch = kernel.app.fetch;
   logger.info(
-    { port, database: kernel.db.kind, transport: kernel.bus.transport.name, startupMs: Math.round(performance.now() - started) },
+    { port, database: kernel.db.kind, transport: kernel.bus.transport.name, startupMs: Math.round(performance.now() - started), phasesMs: kernel.startupMs },
     `listening on http://localhost:${port}`,
   );
 }

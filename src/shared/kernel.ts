@@ -55,6 +55,8 @@ export interface Kernel {
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** How long each part of start-up took, in ms: where a slow start went. */
+  readonly startupMs: Readonly<Record<string, number>>;
   /** A module's public API, as other modules see it. */
   api<C extends ApiContract>(contract: C): ApiClient<C>;
   /** Makes a module's public API fail as if it were unreachable (tests, chaos drills). */
@@ -69,6 +71,13 @@ export interface Kernel {
  */
 export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const { config } = options;
+  const startupMs: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    startupMs[name] = Math.round(now - mark);
+    mark = now;
+  };
   verifyModuleGraph(options.modules);
   const topology = planTopology(options.modules, config);
   const modules = topology.hosted;
@@ -77,17 +86,20 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics();
 
+  phase('checks');
   const plan = migrationPlan(modules, options.migrationsRoot);
   const template = options.dataTemplate;
   const db = openDatabase(config, undefined, template ? () => readTemplate(template, plan) : undefined);
   const stoppers: (() => Promise<void>)[] = [];
   try {
     await migrateModules(db, plan);
+    phase('database');
     if (db.startedFromTemplate) logger.info({ template }, 'new embedded database started from the build\'s data template');
 
     const key = await loadSigningKey(config.JWT_PRIVATE_KEY, config.DATA_DIR);
     const audience = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
     const tokens = createTokenIssuer(key, audience);
+    phase('signingKey');
     const verifier = createTokenVerifier(config.JWT_JWKS_URL ? { url: config.JWT_JWKS_URL } : { jwks: tokens.jwks() }, audience);
 
     const busLogger = logger.child({ component: 'bus' });
@@ -111,6 +123,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       Object.assign(bodyLimits, instance.bodyLimits ?? {});
       instances.push([def, instance]);
     }
+    phase('modulesSetUp');
     const confirm = options.confirmPrincipal;
     const consoleOn = config.CONSOLE_ENABLED ?? config.NODE_ENV !== 'production';
     const consoleApi: Record<string, OpenAPIHono<AppEnv>> = consoleOn
@@ -162,8 +175,10 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
       if (instance.stop) stoppers.push(() => instance.stop!());
     }
 
+    phase('started');
     let stopped = false;
     return {
+      startupMs,
       app,
       bus,
       db,
