@@ -99,7 +99,8 @@ const euros = new Intl.NumberFormat('en-IE', { style: 'currency', currency: 'EUR
 export const money = (cents: number) => euros.format(cents / 100);
 
 /** Orders and tickets are shown by the start of their id, which the customer and the barista both see. */
-export const shortId = (id: string) => id.slice(0, 8);
+// The tail of a UUIDv7 is random; its head is the clock, shared by orders placed within a minute.
+export const shortId = (id: string) => id.slice(-8);
 
 export const FINAL_ORDER_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'REJECTED', 'CANCELLED'];
 
