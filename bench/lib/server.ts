@@ -80,7 +80,10 @@ export async function spawnServer(o: SpawnOptions): Promise<RunningServer> {
   // BENCH_SERVER_LOGS=<folder> keeps each server's log there, to find the cause of a failure.
   const logs = process.env['BENCH_SERVER_LOGS'];
   const devnull = openSync(logs ? path.join(logs, `${o.name}-${o.port}.log`) : '/dev/null', 'w');
-  const child = spawn(process.execPath, o.args, {
+  // BENCH_SERVER_PROFILE=<folder> writes each server's CPU profile there when it stops (see README).
+  const profiles = process.env['BENCH_SERVER_PROFILE'];
+  const args = profiles ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, ...o.args] : o.args;
+  const child = spawn(process.execPath, args, {
     cwd: o.cwd ?? ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...o.env, PORT: String(o.port), HOST: '127.0.0.1' },
     stdio: ['ignore', devnull, 'pipe'],

@@ -13,7 +13,7 @@ export const ${n.camel}Api = defineApi('${n.kebab}', {});
 export type ${n.pascal}Api = typeof ${n.camel}Api;
 
 /** Published once an example is added, from the same transaction (the outbox). */
-export const ExampleAdded = defineEvent('${n.kebab}.example-added', z.object({ exampleId: z.uuid(), name: z.string() }));
+export const ExampleAdded = defineEvent('${n.kebab}.example-added', z.object({ exampleId: z.uuid(), name: z.string() }), { key: (p) => p.exampleId });
 
 /** An example as the HTTP API shows it. */
 export const ExampleDto = z.object({

@@ -24,4 +24,4 @@ export const catalogApi = defineApi('catalog', {
 });
 export type CatalogApi = typeof catalogApi;
 
-export const ItemChanged = defineEvent('catalog.item-changed', z.object({ itemId: z.uuid() }));
+export const ItemChanged = defineEvent('catalog.item-changed', z.object({ itemId: z.uuid() }), { key: (p) => p.itemId });

@@ -10,14 +10,16 @@ export const TicketStatus = z.enum(['QUEUED', 'PREPARING', 'READY', 'HANDED_OVER
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
 const ticket = { ticketId: z.uuid(), orderId: z.uuid() };
+/** A ticket is its order's: subscribers (ordering's mirror) lock order rows, so events are keyed by order id. */
+const byOrder = { key: (p: { orderId: string }) => p.orderId };
 
-export const TicketOpened = defineEvent('fulfillment.ticket-opened', z.object(ticket));
-export const TicketStarted = defineEvent('fulfillment.ticket-started', z.object(ticket));
-export const TicketReady = defineEvent('fulfillment.ticket-ready', z.object(ticket));
-export const TicketHandedOver = defineEvent('fulfillment.ticket-handed-over', z.object(ticket));
-export const TicketRejected = defineEvent('fulfillment.ticket-rejected', z.object({ ...ticket, reason: z.string() }));
+export const TicketOpened = defineEvent('fulfillment.ticket-opened', z.object(ticket), byOrder);
+export const TicketStarted = defineEvent('fulfillment.ticket-started', z.object(ticket), byOrder);
+export const TicketReady = defineEvent('fulfillment.ticket-ready', z.object(ticket), byOrder);
+export const TicketHandedOver = defineEvent('fulfillment.ticket-handed-over', z.object(ticket), byOrder);
+export const TicketRejected = defineEvent('fulfillment.ticket-rejected', z.object({ ...ticket, reason: z.string() }), byOrder);
 /** The customer cancelled before preparation began; the ticket will never be made. */
-export const TicketWithdrawn = defineEvent('fulfillment.ticket-withdrawn', z.object(ticket));
+export const TicketWithdrawn = defineEvent('fulfillment.ticket-withdrawn', z.object(ticket), byOrder);
 
 export const TicketLine = z.object({ itemId: z.uuid(), name: z.string(), quantity: z.number().int().positive() });
 export const TicketDto = z.object({

@@ -19,20 +19,24 @@ export const OrderLine = z.object({
 export type OrderLine = z.infer<typeof OrderLine>;
 
 const base = { orderId: z.uuid(), customerId: z.uuid() };
+/** Every ordering event is about one order; subscribers apply a batch of them in order id order. */
+const byOrder = { key: (p: { orderId: string }) => p.orderId };
 
 export const OrderPlaced = defineEvent(
   'ordering.order-placed',
   z.object({ ...base, totalCents: z.number().int().nonnegative(), items: z.array(OrderLine).min(1), placedAt: z.iso.datetime() }),
+  byOrder,
 );
-export const OrderPaid = defineEvent('ordering.order-paid', z.object({ ...base, totalCents: z.number().int(), items: z.array(OrderLine).min(1) }));
+export const OrderPaid = defineEvent('ordering.order-paid', z.object({ ...base, totalCents: z.number().int(), items: z.array(OrderLine).min(1) }), byOrder);
 /** Every status change, including the ones above: what order-history views follow. */
 export const OrderStatusChanged = defineEvent(
   'ordering.order-status-changed',
   z.object({ ...base, status: OrderStatus, reason: OrderReason.nullable(), at: z.iso.datetime() }),
+  byOrder,
 );
-export const OrderCompleted = defineEvent('ordering.order-completed', z.object({ ...base, items: z.array(OrderLine).min(1), completedAt: z.iso.datetime() }));
-export const OrderCancelled = defineEvent('ordering.order-cancelled', z.object({ ...base, reason: OrderReason }));
-export const OrderRejected = defineEvent('ordering.order-rejected', z.object({ ...base, reason: OrderReason }));
+export const OrderCompleted = defineEvent('ordering.order-completed', z.object({ ...base, items: z.array(OrderLine).min(1), completedAt: z.iso.datetime() }), byOrder);
+export const OrderCancelled = defineEvent('ordering.order-cancelled', z.object({ ...base, reason: OrderReason }), byOrder);
+export const OrderRejected = defineEvent('ordering.order-rejected', z.object({ ...base, reason: OrderReason }), byOrder);
 
 export const OrderDto = z.object({
   id: z.uuid(),

@@ -38,5 +38,5 @@ export const paymentsApi = defineApi('payments', {
 });
 export type PaymentsApi = typeof paymentsApi;
 
-export const WalletCharged = defineEvent('payments.wallet-charged', z.object({ customerId, orderId, amountCents: cents }));
-export const WalletRefunded = defineEvent('payments.wallet-refunded', z.object({ customerId, orderId, amountCents: cents }));
+export const WalletCharged = defineEvent('payments.wallet-charged', z.object({ customerId, orderId, amountCents: cents }), { key: (p) => p.customerId });
+export const WalletRefunded = defineEvent('payments.wallet-refunded', z.object({ customerId, orderId, amountCents: cents }), { key: (p) => p.customerId });

@@ -10,7 +10,7 @@ import type { SubscriptionRuntime } from './registry.ts';
 import { handlerSpan, outcome, transactionSpan } from './spans.ts';
 import type { Commit, Publish } from './subscription.ts';
 import { activeContext, withContext, type Context } from '../telemetry/tracer.ts';
-import type { BatchOutcome } from './transport.ts';
+import { isFailed, type BatchOutcome } from './transport.ts';
 
 /** Rejects a handler's `commit` when another handler's failure rolled back the shared batch. */
 export class BatchAborted extends Error {
@@ -48,13 +48,31 @@ export async function deliverBatch(deps: BatchDeps, runtime: SubscriptionRuntime
   const outcomes: BatchOutcome[] = envelopes.map(() => 'aborted');
 
   const members = await runUpToCommit(deps, runtime, envelopes, outcomes);
-  const committing = members.filter((m) => m.effects && outcomes[m.index] !== 'failed');
+  const committing = inKeyOrder(runtime, members.filter((m) => m.effects && !isFailed(outcomes[m.index]!)));
   // A rolled-back batch is timed by the single deliveries that follow it.
   if (committing.length > 0 && !(await commitTogether(deps, runtime, committing, outcomes))) return outcomes;
 
   const seconds = (performance.now() - started) / 1000 / Math.max(1, envelopes.length);
   for (let i = 0; i < envelopes.length; i++) deps.metrics.handlerDuration.observe({ subscription: runtime.subscription.name }, seconds);
   return outcomes;
+}
+
+/**
+ * The members ordered by their event's key (see `EventContract.key`), stably, so events about
+ * one aggregate keep their order; unchanged when the event declares no key.
+ */
+function inKeyOrder(runtime: SubscriptionRuntime, members: Member[]): Member[] {
+  const key = runtime.subscription.event.key;
+  if (!key || members.length < 2) return members;
+  const keyOf = (m: Member): string => {
+    try {
+      return key(m.envelope.payload);
+    } catch {
+      return '';
+    }
+  };
+  const keys = new Map(members.map((m) => [m, keyOf(m)]));
+  return [...members].sort((a, b) => (keys.get(a)! < keys.get(b)! ? -1 : keys.get(a)! > keys.get(b)! ? 1 : 0));
 }
 
 /**
@@ -110,7 +128,7 @@ async function runUpToCommit(deps: BatchDeps, runtime: SubscriptionRuntime, enve
     // A handler that fails before reaching commit is ready too, as a failure.
     member.handled.then(markReady, (err: unknown) => {
       if (!member.effects) {
-        outcomes[index] = 'failed';
+        outcomes[index] = { failed: err };
         deps.observations.failed(subscription.name, envelope, 1, err);
       }
       markReady();
@@ -152,7 +170,7 @@ async function commitTogether(deps: BatchDeps, runtime: SubscriptionRuntime, com
   } catch (err) {
     for (const m of committing) {
       if (m === culprit) {
-        outcomes[m.index] = 'failed';
+        outcomes[m.index] = { failed: err };
         observations.failed(subscription.name, m.envelope, 1, err);
         m.settle!.reject(err);
       } else {
@@ -178,7 +196,7 @@ async function commitTogether(deps: BatchDeps, runtime: SubscriptionRuntime, com
         observations.handled(subscription.name, m.envelope, 'duplicate');
       } else {
         // Effects committed, then the handler threw: a retry meets the inbox, as on the single path.
-        outcomes[m.index] = 'failed';
+        outcomes[m.index] = { failed: err };
         observations.failed(subscription.name, m.envelope, 1, err);
       }
     }

@@ -21,7 +21,7 @@ import type { Logger } from '../logger.ts';
 import { boardAccess } from './board-access.ts';
 import type { Envelope } from './contract.ts';
 import { TickBatcher } from './tick-batcher.ts';
-import { DeadLetterNotRecorded, type Deliverer, type Transport, type TransportHealth } from './transport.ts';
+import { DeadLetterNotRecorded, isFailed, type Deliverer, type Transport, type TransportHealth } from './transport.ts';
 
 export interface BullMqOptions {
   url: string;
@@ -171,8 +171,12 @@ export class BullMqTransport implements Transport {
     if (this.batcher && attempt === 1 && !final) {
       const outcome = await this.batcher.submit(subscription, job.data);
       if (outcome === 'handled') return;
-      // Its attempt is counted (and its error observed) by the deliverer; BullMQ backs off and retries.
-      if (outcome === 'failed') throw new Error(`handler of ${subscription} failed for event ${job.data.id}; retrying`);
+      // Its attempt is counted (and its error observed) by the deliverer; BullMQ backs off and
+      // retries, with the handler's own message as the job's failure reason.
+      if (isFailed(outcome)) {
+        const reason = outcome.failed instanceof Error ? outcome.failed.message : String(outcome.failed);
+        throw new Error(`handler of ${subscription} failed for event ${job.data.id}: ${reason}`, { cause: outcome.failed });
+      }
       // 'aborted': rolled back with the batch through no fault of its own, so it goes alone now, still as a first attempt.
     }
     try {

@@ -64,7 +64,7 @@ export class InProcessTransport implements Transport {
     if (outcome instanceof Error) throw outcome;
     if (outcome === 'handled') return;
     if (outcome === 'aborted') return this.deliverWithRetries(subscription, envelope, 1);
-    this.logger.warn({ subscription, eventId: envelope.id, type: envelope.type, attempt: 1 }, 'handler failed, will retry');
+    this.logger.warn({ err: outcome.failed, subscription, eventId: envelope.id, type: envelope.type, attempt: 1 }, 'handler failed, will retry');
     await this.sleep(backoffDelay(this.policy, 1));
     return this.deliverWithRetries(subscription, envelope, 2);
   }

@@ -5,11 +5,13 @@ export interface DeliveryResult {
 }
 
 /**
- * Per envelope of a batch: 'handled' (done or duplicate), 'failed' (its first attempt failed:
- * retry after backoff) or 'aborted' (rolled back with the batch: deliver it on its own now,
- * still as a first attempt).
+ * Per envelope of a batch: 'handled' (done or duplicate), `{ failed }` (its first attempt failed
+ * with that error: retry after backoff) or 'aborted' (rolled back with the batch: deliver it on
+ * its own now, still as a first attempt).
  */
-export type BatchOutcome = 'handled' | 'failed' | 'aborted';
+export type BatchOutcome = 'handled' | 'aborted' | { failed: unknown };
+
+export const isFailed = (o: BatchOutcome): o is { failed: unknown } => typeof o === 'object';
 
 /**
  * What a transport delivers to: the subscriptions of this process and the bus's deliverer
