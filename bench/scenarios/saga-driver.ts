@@ -88,16 +88,27 @@ const barista = async () => {
   }
 };
 
-/** Waits until every placed order is COMPLETED, checking each customer's order list. */
+/**
+ * Waits until every placed order is COMPLETED, looking at one customer's order list at a time:
+ * a customer whose orders are all done is not asked again. Asking every customer every 100 ms
+ * (as this did before) was 160 list requests a second of the very server being measured.
+ */
 const completion = async (): Promise<number> => {
+  const pending = new Set(plan.customers);
   for (;;) {
     if (performance.now() - started > plan.timeoutMs) throw new Error(`orders not completed within ${plan.timeoutMs} ms`);
     if (placed === plan.orders) {
-      const lists = await Promise.all(plan.customers.map((t) => call('GET', '/api/orders', t) as Promise<{ id: string; status: string }[]>));
-      const done = lists.flat().filter((o) => owner.has(o.id) && o.status === 'COMPLETED').length;
-      if (done === plan.orders) return performance.now();
+      const token = pending.values().next().value as string;
+      const list = (await call('GET', '/api/orders', token)) as { id: string; status: string }[];
+      const mine = [...owner].filter(([, t]) => t === token).map(([id]) => id);
+      const done = new Set(list.filter((o) => o.status === 'COMPLETED').map((o) => o.id));
+      if (mine.every((id) => done.has(id))) {
+        pending.delete(token);
+        if (pending.size === 0) return performance.now();
+        continue;
+      }
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
 };
 
