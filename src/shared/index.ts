@@ -10,6 +10,7 @@ export { defineEvent, type Envelope, type EventContract, type PayloadOf } from '
 export { subscribe, type Commit, type DeliveryContext, type Publish, type Subscription } from './bus/subscription.ts';
 export { busTables, type BusTables } from './bus/tables.ts';
 export { query, type Db, type Executor, type Tx } from './db/database.ts';
+export { together } from './db/together.ts';
 export { bool, positiveInt, type KernelConfig } from './config.ts';
 export { ModuleUnavailableError } from './errors.ts';
 export type { Principal, TokenIssuer } from './auth/tokens.ts';

@@ -71,8 +71,10 @@ function inKeyOrder(runtime: SubscriptionRuntime, members: Member[]): Member[] {
       return '';
     }
   };
-  const keys = new Map(members.map((m) => [m, keyOf(m)]));
-  return [...members].sort((a, b) => (keys.get(a)! < keys.get(b)! ? -1 : keys.get(a)! > keys.get(b)! ? 1 : 0));
+  return members
+    .map((m) => ({ m, k: keyOf(m) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map(({ m }) => m);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../db/database.ts';
+import { together } from '../db/together.ts';
 import type { PayloadOf } from './contract.ts';
 import { newEnvelope, outboxRowOf, type OutboxInsert } from './envelope.ts';
 import type { Registry } from './registry.ts';
@@ -62,14 +63,8 @@ export class Outbox {
             return;
           }
           // NOTIFY is transactional: other relays hear it only if this transaction commits.
-          // Sent together with the insert, one round trip for both (pipelined on the
-          // transaction's connection); if the insert fails, its error is the one that tells why.
-          const [inserted, notified] = await Promise.allSettled([
-            tx.insert(owner.tables.outbox).values(batch),
-            tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`),
-          ]);
-          if (inserted.status === 'rejected') throw inserted.reason;
-          if (notified.status === 'rejected') throw notified.reason;
+          // Sent with the insert: one round trip for both.
+          await together(tx.insert(owner.tables.outbox).values(batch), tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`));
         });
       },
     };

@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { preparingClient } from './prepared.ts';
 
 /** The drizzle handle a module receives. It is scoped to that module's schema and, on real Postgres, its role. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -67,7 +68,7 @@ export class Database {
     if (options.url) {
       this.kind = 'postgres';
       this.adminClient = postgres(options.url, { max: Math.max(2, Math.ceil(options.poolSize / 2)), onnotice: () => {} });
-      this.admin = drizzlePostgres(this.adminClient);
+      this.admin = drizzlePostgres(preparingClient(this.adminClient));
     } else {
       this.kind = 'pglite';
       const inMemory = options.dataDir === 'memory://';
@@ -113,7 +114,7 @@ export class Database {
         connection: { application_name: `cafe:${module}` },
       });
       this.moduleClients.set(module, client);
-      db = drizzlePostgres(client);
+      db = drizzlePostgres(preparingClient(client));
       this.moduleDbs.set(module, db);
     }
     return db;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
-import type { ApiClient, UnitOfWork } from '../../../shared/index.ts';
+import { together, type ApiClient, type UnitOfWork } from '../../../shared/index.ts';
 import type { CatalogApi } from '../../catalog/index.ts';
 import { DuplicateIdempotencyKey, type OrderStore } from '../db/order-store.ts';
 import type { KeyWindow } from '../domain/idempotency.ts';
@@ -55,15 +55,11 @@ export class PlaceOrder {
       await this.unitOfWork(async (tx, publish) => {
         // The key's old order keeps its data; only the key moves on to the new one.
         if (expiredKey) await this.orders.with(tx).releaseExpiredKey(customerId, idempotencyKey!, this.keys.window.cutoff(now));
-        // Sent together: Postgres gets both statements in one round trip (they are pipelined on
-        // the transaction's connection). If the order insert fails, so does the saga's, in the
-        // same aborted transaction; the order's error is the one that tells what happened.
-        const [placed, begun] = await Promise.allSettled([
+        // One round trip for both; if the order insert fails, its error is the one thrown.
+        await together(
           this.orders.with(tx).insert(order, idempotencyKey ? { key: idempotencyKey, requestHash: requestHash! } : undefined),
           this.saga.begin(tx, order),
-        ]);
-        if (placed.status === 'rejected') throw placed.reason;
-        if (begun.status === 'rejected') throw begun.reason;
+        );
         await announce(publish, order, ['PENDING']);
       });
     } catch (err) {

@@ -1,4 +1,4 @@
-import { carryTrace, continueTrace, type ApiClient, type Tx, type Logger, type Publish, type TraceCarrier, type UnitOfWork } from '../../../shared/index.ts';
+import { carryTrace, continueTrace, together, type ApiClient, type Tx, type Logger, type Publish, type TraceCarrier, type UnitOfWork } from '../../../shared/index.ts';
 import type { PaymentsApi } from '../../payments/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import type { SagaState, SagaStore } from '../db/saga-store.ts';
@@ -53,7 +53,7 @@ export class SagaRunner {
     if (!order || order.status !== 'PENDING') return this.nothingToPay(claimed, order);
     const outcome = await this.ask(order);
     await this.unitOfWork(async (tx, publish) => {
-      const [saga, current] = await both(this.sagas.with(tx).lock(order.id), this.orders.with(tx).byId(order.id, true));
+      const [saga, current] = await together(this.sagas.with(tx).lock(order.id), this.orders.with(tx).byId(order.id, true));
       if (!saga || !current) return;
       await this.write(tx, publish, await this.settle(tx, saga, current, claimed.claimToken!, outcome));
     });
@@ -95,7 +95,7 @@ export class SagaRunner {
       await this.unitOfWork(async (tx, publish) => {
         const ids = answered.map((a) => a.order.id);
         // Pipelined: saga rows are locked before order rows, as everywhere, in one round trip.
-        const [sagas, current] = await both(this.sagas.with(tx).lockAll(ids), this.orders.with(tx).byIds(ids, true));
+        const [sagas, current] = await together(this.sagas.with(tx).lockAll(ids), this.orders.with(tx).byIds(ids, true));
         const writes: Writes = { changed: [], charged: [], finished: [] };
         for (const a of answered) {
           const saga = sagas.get(a.order.id);
@@ -137,7 +137,7 @@ export class SagaRunner {
     // Idempotent by order id; `nothing_to_refund` when the order was never charged.
     const { outcome } = await this.payments.refund({ customerId: claimed.customerId, orderId: claimed.orderId });
     await this.unitOfWork(async (tx, publish) => {
-      const [saga, current] = await both(this.sagas.with(tx).lock(claimed.orderId), this.orders.with(tx).byId(claimed.orderId, true));
+      const [saga, current] = await together(this.sagas.with(tx).lock(claimed.orderId), this.orders.with(tx).byId(claimed.orderId, true));
       if (!saga || !current) return;
       const event: SagaEvent = outcome === 'refunded' ? 'refunded' : 'nothing-to-refund';
       await this.write(tx, publish, await this.settle(tx, saga, current, claimed.claimToken!, event));
@@ -177,18 +177,17 @@ export class SagaRunner {
   /** `traces`: for writes settling several orders at once, each order's events continue its own trace. */
   private async write(tx: Tx, publish: Publish, writes: Writes, traces?: ReadonlyMap<string, TraceCarrier>): Promise<void> {
     // The three updates touch rows this transaction has locked already; sent together, they cost one round trip.
-    const saved = Promise.allSettled([
+    const saved = together(
       this.orders.with(tx).saveAll(writes.changed),
       this.sagas.with(tx).markChargedAll(writes.charged),
       this.sagas.with(tx).finishAll(writes.finished),
-    ]);
+    );
     for (const moved of writes.changed) {
       const trace = traces?.get(moved.id);
       if (trace) await continueTrace(trace, 'ordering saga settle', () => announce(publish, moved, [moved.status]));
       else await announce(publish, moved, [moved.status]);
     }
-    const failed = (await saved).find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await saved;
   }
 
   private async failed(claimed: SagaState, err: unknown): Promise<void> {
@@ -196,12 +195,4 @@ export class SagaRunner {
     this.logger.warn({ err, orderId: claimed.orderId, step: claimed.step, attempt: claimed.attempts + 1, retryInMs: delay }, 'saga step failed; will retry');
     await this.sagas.retryLater(claimed.orderId, claimed.claimToken!, claimed.step!, delay, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   }
-}
-
-/** Two statements sent together on one transaction; the first one's error is the one that tells what happened. */
-async function both<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'rejected') throw ra.reason;
-  if (rb.status === 'rejected') throw rb.reason;
-  return [ra.value, rb.value];
 }
