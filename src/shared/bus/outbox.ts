@@ -1,11 +1,38 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor, Tx } from '../db/database.ts';
-import { together } from '../db/together.ts';
 import type { PayloadOf } from './contract.ts';
 import { newEnvelope, outboxRowOf, type OutboxInsert } from './envelope.ts';
 import type { Registry } from './registry.ts';
+import type { BusTables } from './tables.ts';
 import { outboxWriteSpan, transactionSpan } from './spans.ts';
 import type { Publish } from './subscription.ts';
+
+/**
+ * One statement for any number of events: the rows travel as a single JSON parameter, so the text
+ * is the same whatever the count (one prepared statement, not one per row count) and building it
+ * costs a JSON.stringify instead of a parameter per column per row. With `notify`, the same
+ * statement sends the NOTIFY, which is transactional: other relays hear it only on commit.
+ */
+function outboxInsert(table: BusTables['outbox'], rows: readonly OutboxInsert[], notify: string | undefined): SQL {
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      version: r.version,
+      occurred_at: r.occurredAt,
+      source: r.source,
+      correlation_id: r.correlationId,
+      causation_id: r.causationId ?? null,
+      traceparent: r.traceparent ?? null,
+      payload: r.payload,
+    })),
+  );
+  const insert = sql`insert into ${table} (id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload)
+    select id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload
+    from jsonb_to_recordset(${json}::jsonb)
+      as r(id uuid, type text, version int, occurred_at timestamptz, source text, correlation_id text, causation_id text, traceparent text, payload jsonb)`;
+  return notify === undefined ? insert : sql`with inserted as (${insert}) select pg_notify(${NOTIFY_CHANNEL}, ${notify})`;
+}
 
 /** The channel outbox writes NOTIFY on and relays LISTEN to; the payload is the module name. */
 export const NOTIFY_CHANNEL = 'cafe_outbox';
@@ -57,15 +84,7 @@ export class Outbox {
       flush: async (tx) => {
         if (rows.length === 0) return;
         const batch = rows.splice(0);
-        await outboxWriteSpan(module, batch.map((r) => r.type), async () => {
-          if (!notifies) {
-            await tx.insert(owner.tables.outbox).values(batch);
-            return;
-          }
-          // NOTIFY is transactional: other relays hear it only if this transaction commits.
-          // Sent with the insert: one round trip for both.
-          await together(tx.insert(owner.tables.outbox).values(batch), tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${module})`));
-        });
+        await outboxWriteSpan(module, batch.map((r) => r.type), () => tx.execute(outboxInsert(owner.tables.outbox, batch, notifies ? module : undefined)));
       },
     };
   }
