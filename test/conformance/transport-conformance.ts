@@ -121,6 +121,34 @@ export function describeTransportConformance(name: string, configOverrides: Part
       control.poisonFixed = false;
     });
 
+    it('events published together and failing together each retry on their own, attempts counted from the first, then dead-letter', async () => {
+      // One unit of work, so the relay claims them together and the transport batches their first attempts.
+      const flaky = await ping(app.http, { n: 3500, count: 4, failTimes: 2 });
+      control.poisonFixed = false;
+      const poison = await ping(app.http, { n: 3600, count: 3, poison: true });
+      await eventually(() => effects(app.http), (r) => r.filter((e) => flaky.includes(e.eventId)).length === flaky.length * PROBE_SUBSCRIPTIONS.length, { within: 10_000 });
+      const dead = await eventually(
+        async () => (await app.kernel.bus.deadLetters()).filter((d) => poison.includes(d.eventId)),
+        (d) => d.length === poison.length * PROBE_SUBSCRIPTIONS.length,
+        { within: 10_000 },
+      );
+      await settled(app.kernel);
+      for (const sub of PROBE_SUBSCRIPTIONS) {
+        for (const id of flaky) expect(control.attempts.filter((a) => a.eventId === id && a.subscription === sub).map((a) => a.attempt)).toEqual([1, 2, 3]);
+        for (const id of poison) expect(control.attempts.filter((a) => a.eventId === id && a.subscription === sub).map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
+      }
+      for (const d of dead) expect(d.attempts).toBe(MAX_ATTEMPTS);
+      expect(duplicates((await effects(app.http)).filter((e) => flaky.includes(e.eventId)))).toEqual([]);
+      expect((await effects(app.http)).filter((e) => poison.includes(e.eventId))).toEqual([]);
+      // Leave no dead letters behind for the tests that count them.
+      expect((await app.http.post('/api/probe/fix')).status).toBe(200);
+      const admin = await app.adminToken();
+      for (const d of dead) expect((await app.http.post(`/api/admin/dead-letters/${d.eventId}/${d.subscription}/replay`, undefined, admin)).status).toBe(202);
+      await eventually(() => effects(app.http), (r) => r.filter((e) => poison.includes(e.eventId)).length === poison.length * PROBE_SUBSCRIPTIONS.length, { within: 5000 });
+      await settled(app.kernel);
+      control.poisonFixed = false;
+    });
+
     it('deduplicates by event id: the same envelope dispatched again, or delivered again, has no second effect', async () => {
       const [id] = await ping(app.http, { n: 4000 });
       await eventually(() => effects(app.http, 4000), (r) => r.length === PROBE_SUBSCRIPTIONS.length, { within: 5000 });

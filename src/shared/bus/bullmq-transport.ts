@@ -6,12 +6,18 @@
  * Guarantees, and where each comes from:
  * - at-least-once: `dispatch` resolves only after Redis accepted a job for every subscription;
  *   until then the outbox row stays undispatched and the relay retries it.
- * - duplicates collapse: job id = event id + subscription, and completed jobs are kept for a
- *   day, so a re-dispatch of the same event is a no-op in Redis; the inbox catches the rest.
+ * - duplicates collapse: a job's id is made of the event ids it carries and the subscription,
+ *   and completed jobs are kept for a day, so a re-dispatch of the same claim is a no-op in
+ *   Redis; the inbox catches the rest.
+ * - batches: with BUS_BATCH_SIZE > 1 the events of one relay claim travel to each subscription as
+ *   ONE job, delivered in one handler transaction (`deliverBatch`). Events of the batch that
+ *   failed or were rolled back leave it as jobs of their own, which retry and dead-letter one by
+ *   one exactly as unbatched jobs do (ADR 24).
  * - retries: BullMQ's exponential backoff, `attempts` = BUS_MAX_ATTEMPTS. The bus's deliverer
  *   is told which attempt is the last, so it writes the dead letter into the module's inbox,
  *   where the admin API lists and replays it exactly as with the in-process transport.
  */
+import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Hono } from 'hono';
@@ -20,8 +26,7 @@ import type { AppEnv } from '../http/app-env.ts';
 import type { Logger } from '../logger.ts';
 import { boardAccess } from './board-access.ts';
 import type { Envelope } from './contract.ts';
-import { TickBatcher } from './tick-batcher.ts';
-import { DeadLetterNotRecorded, isFailed, type Deliverer, type Transport, type TransportHealth } from './transport.ts';
+import { DeadLetterNotRecorded, isFailed, type BatchOutcome, type Deliverer, type Transport, type TransportHealth } from './transport.ts';
 
 export interface BullMqOptions {
   url: string;
@@ -31,7 +36,7 @@ export interface BullMqOptions {
   backoffMs: number;
   /** Jobs one process runs at once, per subscription. */
   concurrency: number;
-  /** First attempts of one subscription committed together at most (1: one transaction per job). */
+  /** First attempts of one subscription carried by one job and committed together at most (1: a job and a transaction per event). */
   batchSize?: number;
   /** How long `dispatch` waits for Redis before the relay keeps the event for later. */
   dispatchTimeoutMs?: number;
@@ -49,13 +54,29 @@ export function queueNameFor(subscription: string): string {
   return subscription.replaceAll(':', '_');
 }
 
+/** The name of a job that carries several events' first attempts. */
+export const BATCH_JOB = 'bus.batch';
+
+interface BatchData {
+  batch: Envelope[];
+}
+type JobData = Envelope | BatchData;
+type JobSpec = { name: string; data: JobData; opts: JobsOptions };
+
+const isBatch = (job: Job<JobData>): job is Job<BatchData> => job.name === BATCH_JOB;
+
+function batchJobIdFor(envelopes: readonly Envelope[], subscription: string): string {
+  const ids = createHash('sha256').update(envelopes.map((e) => e.id).join(',')).digest('hex').slice(0, 32);
+  return jobIdFor(`batch_${ids}`, subscription);
+}
+
 export class BullMqTransport implements Transport {
   readonly name = 'bullmq';
   private deliverer?: Deliverer;
-  /** Gathers the first attempts running at once into one transaction; undefined when batching is off. */
-  private batcher?: TickBatcher;
+  /** Whether a relay claim's events travel to a subscription as one job (see the header). */
+  private batching = false;
   /** Dispatches of the current tick, per subscription, sent to Redis as one addBulk each. */
-  private readonly adding = new Map<string, { jobs: { name: string; data: Envelope; opts: JobsOptions }[]; sent?: Promise<unknown> }>();
+  private readonly adding = new Map<string, { envelopes: Envelope[]; sent?: Promise<unknown> }>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   /** Producer connection: no offline queue, so adds fail fast while Redis is away. */
@@ -71,11 +92,8 @@ export class BullMqTransport implements Transport {
 
   async start(deliverer: Deliverer): Promise<void> {
     this.deliverer = deliverer;
-    const batchSize = this.options.batchSize ?? 1;
-    // A batch is never a final attempt, so with one attempt in the budget every job goes alone.
-    if (deliverer.deliverBatch && batchSize > 1 && this.options.maxAttempts > 1) {
-      this.batcher = new TickBatcher({ deliverBatch: deliverer.deliverBatch.bind(deliverer) }, batchSize, this.logger);
-    }
+    // A batch is never a final attempt, so with one attempt in the budget every event goes alone.
+    this.batching = deliverer.deliverBatch !== undefined && (this.options.batchSize ?? 1) > 1 && this.options.maxAttempts > 1;
     // Reconnect forever with a capped delay: a Redis restart must not need an app restart.
     const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000);
     this.producer = new Redis(this.options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy, connectionName: `${this.options.prefix}:producer` });
@@ -85,7 +103,7 @@ export class BullMqTransport implements Transport {
 
     for (const subscription of deliverer.subscriptions()) {
       this.queue(subscription);
-      const worker = new Worker<Envelope>(queueNameFor(subscription), (job) => this.process(subscription, job), {
+      const worker = new Worker<JobData>(queueNameFor(subscription), (job) => (isBatch(job) ? this.processBatch(subscription, job) : this.process(subscription, job as Job<Envelope>)), {
         connection: this.consumer,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
@@ -108,22 +126,34 @@ export class BullMqTransport implements Transport {
   }
 
   /**
-   * The relay hands over a whole claim in one tick; its jobs go to Redis as one addBulk per
-   * subscription (one round trip) instead of one add each. Each dispatch still resolves only once
-   * Redis holds its job, and fails with the bulk it rode in.
+   * The relay hands over a whole claim in one tick; its events go to Redis as one addBulk per
+   * subscription (one round trip), and when batching, as one job per BUS_BATCH_SIZE events. Each
+   * dispatch still resolves only once Redis holds its event, and fails with the bulk it rode in.
    */
   private add(subscription: string, envelope: Envelope): Promise<unknown> {
     let pending = this.adding.get(subscription);
     if (!pending) {
-      const fresh: { jobs: { name: string; data: Envelope; opts: JobsOptions }[]; sent?: Promise<unknown> } = { jobs: [] };
+      const fresh: { envelopes: Envelope[]; sent?: Promise<unknown> } = { envelopes: [] };
       fresh.sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.adding.delete(subscription);
-        return this.queue(subscription).addBulk(fresh.jobs);
+        return this.queue(subscription).addBulk(this.jobsFor(subscription, fresh.envelopes));
       });
       this.adding.set(subscription, (pending = fresh));
     }
-    pending.jobs.push({ name: envelope.type, data: envelope, opts: { jobId: jobIdFor(envelope.id, subscription) } });
+    pending.envelopes.push(envelope);
     return pending.sent!;
+  }
+
+  private jobsFor(subscription: string, envelopes: Envelope[]): JobSpec[] {
+    const single = (e: Envelope): JobSpec => ({ name: e.type, data: e, opts: { jobId: jobIdFor(e.id, subscription) } });
+    if (!this.batching) return envelopes.map(single);
+    const size = this.options.batchSize!;
+    const jobs: JobSpec[] = [];
+    for (let i = 0; i < envelopes.length; i += size) {
+      const chunk = envelopes.slice(i, i + size);
+      jobs.push(chunk.length === 1 ? single(chunk[0]!) : { name: BATCH_JOB, data: { batch: chunk }, opts: { jobId: batchJobIdFor(chunk, subscription) } });
+    }
+    return jobs;
   }
 
   async replay(subscription: string, envelope: Envelope): Promise<void> {
@@ -164,34 +194,64 @@ export class BullMqTransport implements Transport {
     }
   }
 
-  private async process(subscription: string, job: Job<Envelope>): Promise<void> {
-    const attempts = job.opts.attempts ?? this.options.maxAttempts;
-    const attempt = job.attemptsMade + 1;
-    const final = attempt >= attempts;
-    if (this.batcher && attempt === 1 && !final) {
-      const outcome = await this.batcher.submit(subscription, job.data);
-      if (outcome === 'handled') return;
-      // Its attempt is counted (and its error observed) by the deliverer; BullMQ backs off and
-      // retries, with the handler's own message as the job's failure reason.
-      if (isFailed(outcome)) {
-        const reason = outcome.failed instanceof Error ? outcome.failed.message : String(outcome.failed);
-        throw new Error(`handler of ${subscription} failed for event ${job.data.id}: ${reason}`, { cause: outcome.failed });
-      }
-      // 'aborted': rolled back with the batch through no fault of its own, so it goes alone now, still as a first attempt.
+  /**
+   * First attempts of a relay claim in one transaction. What did not commit leaves as jobs of
+   * its own: a failed event after the first backoff, with the rest of its budget; an event rolled
+   * back with the batch at once, as a first attempt. If Redis will not take them, the batch job
+   * fails and runs again later, and the inbox skips what committed. On the batch job's last
+   * attempt its events are delivered here one by one as final attempts, so each ends handled or
+   * dead-lettered in the inbox rather than only in BullMQ's failed set.
+   */
+  private async processBatch(subscription: string, job: Job<BatchData>): Promise<void> {
+    const envelopes = job.data.batch;
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? this.options.maxAttempts)) {
+      for (const e of envelopes) await this.deliverer!.deliver(subscription, e, this.options.maxAttempts, true).catch((err: unknown) => this.finalFailure(subscription, e, err));
+      return;
     }
+    let outcomes: BatchOutcome[];
+    try {
+      outcomes = await this.deliverer!.deliverBatch!(subscription, envelopes);
+    } catch (err) {
+      // The batch machinery itself failed (say the database is away): each event goes alone.
+      this.logger.warn({ err, subscription, size: envelopes.length }, 'batch delivery failed; delivering one by one');
+      outcomes = envelopes.map(() => 'aborted');
+    }
+    const { maxAttempts, backoffMs } = this.options;
+    const alone: JobSpec[] = [];
+    envelopes.forEach((e, i) => {
+      const outcome = outcomes[i] ?? 'aborted';
+      if (outcome === 'handled') return;
+      const jobId = jobIdFor(e.id, subscription);
+      // Its first attempt is spent: the job has the rest, on the same exponential curve.
+      if (isFailed(outcome)) alone.push({ name: e.type, data: e, opts: { jobId, attempts: maxAttempts - 1, delay: backoffMs, backoff: { type: 'exponential', delay: backoffMs * 2 } } });
+      else alone.push({ name: e.type, data: e, opts: { jobId } });
+    });
+    if (alone.length > 0) await this.queue(subscription).addBulk(alone);
+  }
+
+  private async process(subscription: string, job: Job<Envelope>): Promise<void> {
+    // A job split off a batch has a smaller budget: the attempts it lacks were spent in the batch.
+    const budget = job.opts.attempts ?? this.options.maxAttempts;
+    const attempt = Math.max(0, this.options.maxAttempts - budget) + job.attemptsMade + 1;
+    const final = job.attemptsMade + 1 >= budget;
     try {
       await this.deliverer!.deliver(subscription, job.data, attempt, final);
     } catch (err) {
-      if (final && err instanceof DeadLetterNotRecorded) {
-        // Out of attempts and no dead letter written: start a fresh job later rather than
-        // leave the event only in BullMQ's failed set, where the admin API cannot see it.
-        const jobId = `${jobIdFor(job.data.id, subscription)}_retry_${Date.now()}`;
-        await this.queue(subscription)
-          .add(job.name, job.data, { jobId, delay: 30_000 })
-          .catch((addErr: unknown) => this.logger.error({ err: addErr, subscription, eventId: job.data.id }, 'event neither handled nor dead-lettered'));
-      }
+      if (final) await this.finalFailure(subscription, job.data, err);
       throw err;
     }
+  }
+
+  /**
+   * Out of attempts and no dead letter written: start a fresh job later rather than leave the
+   * event only in BullMQ's failed set, where the admin API cannot see it.
+   */
+  private async finalFailure(subscription: string, envelope: Envelope, err: unknown): Promise<void> {
+    if (!(err instanceof DeadLetterNotRecorded)) return;
+    const jobId = `${jobIdFor(envelope.id, subscription)}_retry_${Date.now()}`;
+    await this.queue(subscription)
+      .add(envelope.type, envelope, { jobId, delay: 30_000 })
+      .catch((addErr: unknown) => this.logger.error({ err: addErr, subscription, eventId: envelope.id }, 'event neither handled nor dead-lettered'));
   }
 
   private queue(subscription: string): Queue {
