@@ -44,7 +44,10 @@ export const identityModule = defineModule({
           if (outcome === 'promoted') ctx.logger.warn({ outcome }, 'an existing account was promoted to admin (ADMIN_PROMOTE_EXISTING); its sessions were revoked');
           else ctx.logger.info({ outcome }, 'admin account ensured');
         }
-        await accounts.warmUp();
+        // The dummy hash (one scrypt, about half a second) is computed beside start-up rather
+        // than in front of readiness. A sign-in for an unknown email in that first half second
+        // waits for it, so it is never faster than one for a known email.
+        void accounts.warmUp().catch((err: unknown) => ctx.logger.warn({ err }, 'could not compute the dummy password hash yet; the first unknown-email sign-in will'));
       },
       async stop() {
         await limits.close();
