@@ -78,7 +78,7 @@ export const kernelSettings = z.object({
   BUS_MAX_ATTEMPTS: positiveInt.default(5).describe('handler attempts before an event becomes a dead letter'),
   BUS_BACKOFF_MS: positiveInt.default(200).describe('first retry delay; doubles per attempt (with jitter, capped at 30 s)'),
   BUS_CONCURRENCY: positiveInt.default(16).describe('handlers running at once per process (per queue with BullMQ)'),
-  BUS_BATCH_SIZE: positiveInt.max(1000).default(64).describe('first deliveries of one subscription committed together (in-process: per relay claim; BullMQ: the jobs a worker runs at once; 1 = one transaction per event)'),
+  BUS_BATCH_SIZE: positiveInt.max(1000).default(64).describe('first deliveries of one subscription committed together (in-process: per relay claim; BullMQ: the events of a relay claim carried by one job; 1 = a job and a transaction per event)'),
   OUTBOX_POLL_MS: positiveInt.default(500).describe('relay polling fallback when no wake-up arrives'),
   OUTBOX_BATCH_SIZE: positiveInt.default(200).describe('outbox rows claimed per relay round'),
   OUTBOX_LEASE_SECONDS: positiveInt.default(60).describe('how long a claimed row is reserved before another relay may take it'),
