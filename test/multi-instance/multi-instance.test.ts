@@ -56,9 +56,13 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('multi-instance with BullMQ (set DA
 
     beforeAll(async () => {
       stores = await sharedStores('multi');
+      // A relay claim travels as one job per subscription, so one process could take a whole
+      // test's worth of jobs at once: small batches and two jobs at a time per process make the
+      // work come in more jobs than either process holds, so both must take part.
+      const env = { ...stores.env, BUS_BATCH_SIZE: '5', BUS_CONCURRENCY: '2' };
       // One after the other: migrations are serialised anyway and the machine is small.
-      a = await startProcess('a', stores.env);
-      b = await startProcess('b', stores.env);
+      a = await startProcess('a', env);
+      b = await startProcess('b', env);
     }, 200_000);
     afterAll(async () => {
       await Promise.allSettled([a?.stop(), b?.stop()]);
