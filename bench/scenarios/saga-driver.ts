@@ -3,7 +3,10 @@
  * queued tickets and drives each through start → ready → handover over HTTP. Prints one JSON line:
  * orders per second from the first placement to the last COMPLETED, and placement → PAID latency
  * taken from each order's own history timestamps.
- * Plan (JSON in argv[2]): { url, orders, concurrency, customers: token[], barista: token, items }.
+ * Plan (JSON in argv[2]): { url, orders, concurrency, customers: token[], barista: token, items, perSecond? }.
+ * With `perSecond` the load is paced (open loop): a placement starts every 1/perSecond s whether
+ * or not earlier ones have answered, so the latencies say what a customer waits at that rate
+ * rather than how long the queue of a saturated server is.
  */
 import { percentile } from '../lib/stats.ts';
 
@@ -15,6 +18,7 @@ interface Plan {
   barista: string;
   items: { itemId: string; quantity: number }[];
   timeoutMs: number;
+  perSecond?: number;
 }
 
 const plan = JSON.parse(process.argv[2]!) as Plan;
@@ -51,15 +55,33 @@ let placed = 0;
 let stopped = false;
 const started = performance.now();
 
+const posts: number[] = [];
+async function place(token: string): Promise<void> {
+  const t0 = performance.now();
+  const order = await call('POST', '/api/orders', token, { items: plan.items });
+  posts.push(performance.now() - t0);
+  owner.set(order.id, token);
+  placed++;
+}
+
+/** Open loop: placements start on a clock, not when the previous one answered. */
+const paced = async (perSecond: number) => {
+  const pending: Promise<void>[] = [];
+  for (let n = 0; n < plan.orders; n++) {
+    const due = started + (n * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(place(plan.customers[n % plan.customers.length]!));
+  }
+  await Promise.all(pending);
+};
+
 const customers = async () => {
   let next = 0;
   await Promise.all(
     Array.from({ length: plan.concurrency }, async () => {
       while (next < plan.orders) {
-        const token = plan.customers[next++ % plan.customers.length]!;
-        const order = await call('POST', '/api/orders', token, { items: plan.items });
-        owner.set(order.id, token);
-        placed++;
+        await place(plan.customers[next++ % plan.customers.length]!);
       }
     }),
   );
@@ -113,7 +135,7 @@ const completion = async (): Promise<number> => {
 };
 
 const work = barista();
-await customers();
+await (plan.perSecond ? paced(plan.perSecond) : customers());
 const finished = await completion();
 stopped = true;
 await work;
@@ -127,5 +149,5 @@ for (const [id, token] of owner) {
 }
 const seconds = (finished - started) / 1000;
 process.stdout.write(
-  JSON.stringify({ orders: plan.orders, seconds, completedPerSecond: plan.orders / seconds, paidP50: percentile(toPaid, 50), paidP99: percentile(toPaid, 99), serverErrors, firstError }) + '\n',
+  JSON.stringify({ orders: plan.orders, seconds, completedPerSecond: plan.orders / seconds, paidP50: percentile(toPaid, 50), paidP99: percentile(toPaid, 99), placeP50: percentile(posts, 50), serverErrors, firstError }) + '\n',
 );

@@ -2,11 +2,17 @@ import { uuidv7 } from 'uuidv7';
 import { carryTrace, type ApiClient, type Tx, type Commit, type Logger, type UnitOfWork } from '../../../shared/index.ts';
 import type { PaymentsApi } from '../../payments/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
-import type { SagaStore } from '../db/saga-store.ts';
+import type { SagaState, SagaStore } from '../db/saga-store.ts';
 import type { Order, OrderStatus } from '../domain/order.ts';
 import { FIRST_STEP, mirrorsProgress, nextStep, type RetryPolicy } from '../domain/saga-steps.ts';
 import { SagaRunner } from './saga-runner.ts';
 import { SagaScheduler } from './saga-scheduler.ts';
+
+/** A saga begun in a placement's transaction: `claimed` when this process holds its first step. */
+export interface Begun {
+  order: Order;
+  claimed?: SagaState;
+}
 
 export interface SagaOptions {
   retry: RetryPolicy;
@@ -45,14 +51,30 @@ export class OrderSaga {
     return this.scheduler.stop();
   }
 
-  /** In the placement's transaction: the new order's saga, owing the charge. */
-  begin(tx: Tx, order: Order): Promise<void> {
-    return this.sagas.with(tx).begin(order.id, order.customerId, FIRST_STEP, carryTrace());
+  /**
+   * In the placement's transaction: the new order's saga, owing the charge, and claimed by this
+   * process from the start while its scheduler runs, so `placed` can charge it without looking
+   * for it first. If the placement rolls back, so does the claim.
+   */
+  async begin(tx: Tx, order: Order): Promise<Begun> {
+    const trace = carryTrace();
+    if (!this.scheduler.running) {
+      await this.sagas.with(tx).begin(order.id, order.customerId, FIRST_STEP, trace);
+      return { order };
+    }
+    const token = uuidv7();
+    await this.sagas.with(tx).begin(order.id, order.customerId, FIRST_STEP, trace, { token, leaseSeconds: this.options.leaseSeconds });
+    const claimed: SagaState = { orderId: order.id, customerId: order.customerId, step: FIRST_STEP, compensationReason: null, charged: false, attempts: 0, claimToken: token, trace };
+    return { order, claimed };
   }
 
-  /** Once the placement committed: the charge runs now instead of at the next poll. */
-  placed(): void {
-    this.scheduler.wake();
+  /**
+   * Once the placement committed: the charge runs now, in the next group of charges, rather than
+   * when a scheduler round finds it. A saga begun unclaimed wakes the scheduler instead.
+   */
+  placed(begun: Begun): void {
+    if (begun.claimed) this.scheduler.chargeNow(begun.claimed, begun.order);
+    else this.scheduler.wake();
   }
 
   /**

@@ -7,7 +7,7 @@ import type { KeyWindow } from '../domain/idempotency.ts';
 import { placeOrder, type Order, type OrderLine } from '../domain/order.ts';
 import { refused, type Outcome } from '../domain/refusals.ts';
 import { announce } from './announce.ts';
-import type { OrderSaga } from './order-saga.ts';
+import type { Begun, OrderSaga } from './order-saga.ts';
 
 export interface OrderRequest {
   items: { itemId: string; quantity: number }[];
@@ -51,16 +51,18 @@ export class PlaceOrder {
     const priced = await this.price(request);
     if (!priced.ok) return priced;
     const order = placeOrder({ id: uuidv7(), customerId, items: priced.lines, at: now.toISOString() });
+    let begun: Begun;
     try {
-      await this.unitOfWork(async (tx, publish) => {
+      begun = await this.unitOfWork(async (tx, publish) => {
         // The key's old order keeps its data; only the key moves on to the new one.
         if (expiredKey) await this.orders.with(tx).releaseExpiredKey(customerId, idempotencyKey!, this.keys.window.cutoff(now));
         // One round trip for both; if the order insert fails, its error is the one thrown.
-        await together(
+        const [, saga] = await together(
           this.orders.with(tx).insert(order, idempotencyKey ? { key: idempotencyKey, requestHash: requestHash! } : undefined),
           this.saga.begin(tx, order),
         );
         await announce(publish, order, ['PENDING']);
+        return saga;
       });
     } catch (err) {
       // Two requests with the same key raced; the one that lost answers with the winner's order.
@@ -70,7 +72,7 @@ export class PlaceOrder {
       }
       throw err;
     }
-    this.saga.placed();
+    this.saga.placed(begun);
     return { ok: true, order, replayed: false };
   }
 

@@ -64,16 +64,16 @@ export class SagaRunner {
    * ONE transaction that applies every answer (the same re-checks as a single charge, under the
    * same locks). Under load the scheduler claims many steps at once, and this keeps the saga's
    * share of round trips per order small. If that transaction fails, each charge is settled on
-   * its own, so one bad order cannot hold the others back.
+   * its own, so one bad order cannot hold the others back. `known`: the orders as the caller
+   * just wrote them (a placement), so they need not be read first; the settling transaction
+   * re-reads them under lock all the same.
    */
-  async chargeAll(claimed: readonly SagaState[]): Promise<void> {
-    if (claimed.length <= 1) {
-      await Promise.all(claimed.map((c) => this.run(c)));
-      return;
-    }
-    let orders: Map<string, Order>;
+  async chargeAll(claimed: readonly SagaState[], known?: ReadonlyMap<string, Order>): Promise<void> {
+    if (claimed.length === 0) return;
+    if (claimed.length === 1 && !known) return this.run(claimed[0]!);
+    let orders: ReadonlyMap<string, Order>;
     try {
-      orders = await this.orders.byIds(claimed.map((c) => c.orderId));
+      orders = known ?? (await this.orders.byIds(claimed.map((c) => c.orderId)));
     } catch (err) {
       await Promise.all(claimed.map((c) => this.failed(c, err)));
       return;

@@ -66,8 +66,14 @@ export class SagaStore {
     return new SagaStore(tx);
   }
 
-  async begin(orderId: string, customerId: string, step: SagaStep, trace: TraceCarrier): Promise<void> {
-    await once(this.db.insert(sagas).values({ orderId, customerId, step, dueAt: sql`now()`, ...trace }));
+  /**
+   * The new order's saga, owing `step`. With `claim`, the caller holds the step from the start
+   * (for `leaseSeconds`, as if it had claimed it): no scheduler claims it meanwhile, and if the
+   * caller's process dies the lease runs out and any scheduler takes it.
+   */
+  async begin(orderId: string, customerId: string, step: SagaStep, trace: TraceCarrier, claim?: { token: string; leaseSeconds: number }): Promise<void> {
+    const claimed = claim ? { claimToken: claim.token, claimedUntil: sql`now() + make_interval(secs => ${claim.leaseSeconds})` } : {};
+    await once(this.db.insert(sagas).values({ orderId, customerId, step, dueAt: sql`now()`, ...trace, ...claimed }));
   }
 
   async lock(orderId: string): Promise<SagaState | undefined> {
