@@ -16,4 +16,4 @@ export { ModuleUnavailableError } from './errors.ts';
 export type { Principal, TokenIssuer } from './auth/tokens.ts';
 export type { Logger } from './logger.ts';
 export { ReadSnapshot } from './read-snapshot.ts';
-export { carryTrace, continueTrace, type TraceCarrier } from './telemetry/trace-context.ts';
+export { carryTrace, continueTrace, continueTraces, type TraceCarrier } from './telemetry/trace-context.ts';

@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import { currentContext, runInContext } from '../context.ts';
-import { activeSpanIds, activeSpanTraceparent, inSpan, linkToActive, SpanKind } from './tracer.ts';
+import { activeSpanIds, activeSpanTraceparent, contextOf, inSpan, linksTo, linkToActive, SpanKind } from './tracer.ts';
 
 /**
  * The traceparent to hand on (into an envelope, a remote call): the active span's when tracing
@@ -48,4 +48,18 @@ export function continueTrace<T>(carried: TraceCarrier, name: string, work: () =
   };
   const placement = carried.traceparent ? { parent: carried.traceparent, links: linkToActive() } : {};
   return runInContext(context, () => inSpan(name, { kind: SpanKind.INTERNAL, ...placement }, () => work()));
+}
+
+/**
+ * Runs work done for several deferred jobs at once (a group of saga charges settled in one
+ * transaction). For one job it is `continueTrace`. For several, the shared work starts its own
+ * trace linked to each job's, so no job's trace holds work that was mostly another's; each job's
+ * own effects inside continue its trace with `continueTrace`.
+ */
+export function continueTraces<T>(carried: readonly TraceCarrier[], name: string, work: () => Promise<T>): Promise<T> {
+  if (carried.length === 1) return continueTrace(carried[0]!, name, work);
+  const links = linksTo(carried.flatMap((c) => (c.traceparent ? [contextOf(c.traceparent)] : [])));
+  // Nobody's request: the group carries no request id or user of whichever order came first.
+  const context = { correlationId: uuidv7() };
+  return runInContext(context, () => inSpan(name, { kind: SpanKind.INTERNAL, parent: null, links }, () => work()));
 }

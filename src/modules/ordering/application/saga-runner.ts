@@ -1,4 +1,4 @@
-import { carryTrace, continueTrace, together, type ApiClient, type Tx, type Logger, type Publish, type TraceCarrier, type UnitOfWork } from '../../../shared/index.ts';
+import { carryTrace, continueTrace, continueTraces, together, type ApiClient, type Tx, type Logger, type Publish, type TraceCarrier, type UnitOfWork } from '../../../shared/index.ts';
 import type { PaymentsApi } from '../../payments/index.ts';
 import type { OrderStore } from '../db/order-store.ts';
 import type { SagaState, SagaStore } from '../db/saga-store.ts';
@@ -71,6 +71,16 @@ export class SagaRunner {
   async chargeAll(claimed: readonly SagaState[], known?: ReadonlyMap<string, Order>): Promise<void> {
     if (claimed.length === 0) return;
     if (claimed.length === 1 && !known) return this.run(claimed[0]!);
+    // One charge reads as one step of its order's trace; a group as its own trace linked to each.
+    const single = claimed.length === 1;
+    await continueTraces(
+      claimed.map((c) => c.trace),
+      single ? 'ordering saga charge' : 'ordering saga charges',
+      () => this.chargeGroup(claimed, single, known),
+    );
+  }
+
+  private async chargeGroup(claimed: readonly SagaState[], single: boolean, known?: ReadonlyMap<string, Order>): Promise<void> {
     let orders: ReadonlyMap<string, Order>;
     try {
       orders = known ?? (await this.orders.byIds(claimed.map((c) => c.orderId)));
@@ -84,7 +94,7 @@ export class SagaRunner {
         const order = orders.get(c.orderId);
         try {
           if (!order || order.status !== 'PENDING') return await this.nothingToPay(c, order);
-          answered.push({ claimed: c, order, outcome: await continueTrace(c.trace, 'ordering saga charge', () => this.ask(order)) });
+          answered.push({ claimed: c, order, outcome: single ? await this.ask(order) : await continueTrace(c.trace, 'ordering saga charge', () => this.ask(order)) });
         } catch (err) {
           await this.failed(c, err);
         }
@@ -106,7 +116,7 @@ export class SagaRunner {
           writes.charged.push(...settled.charged);
           writes.finished.push(...settled.finished);
         }
-        await this.write(tx, publish, writes, new Map(answered.map((a) => [a.order.id, a.claimed.trace])));
+        await this.write(tx, publish, writes, single ? undefined : new Map(answered.map((a) => [a.order.id, a.claimed.trace])));
       });
     } catch (err) {
       this.logger.warn({ err, orders: answered.length }, 'settling charges together failed; settling them one by one');
