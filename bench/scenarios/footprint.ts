@@ -11,6 +11,7 @@ import { median } from '../lib/stats.ts';
  * data folder (started from the build's data template, migrated and seeded, as `npm start` does),
  * warm restart on the same folder, idle RSS after start, and peak RSS under read load. Both ways
  * of starting are measured: `tsx` (`npm run dev`, Deno-like) and the esbuild bundle (`npm start`).
+ * Then the bundle once more against real Postgres, where the target for idle RSS applies as is.
  */
 export const footprintScenario: Scenario = {
   name: 'footprint',
@@ -53,6 +54,40 @@ export const footprintScenario: Scenario = {
         { scenario: 'footprint', name: `RSS peak under read load (64 conns), ${how}`, unit: 'MB', median: median(loaded), rounds: loaded.map(Math.round) },
       );
     }
+    rows.push(...(await onPostgres(ctx, idleWaitMs)));
     return rows;
   },
 };
+
+/**
+ * The same process against real Postgres (`DATABASE_URL`, the in-process bus): start to ready on a
+ * new database (every module's migrations run), a restart on it, and idle RSS, which is the
+ * process alone with PGlite out of it. The bundle only: `tsx` adds the same on both.
+ */
+async function onPostgres(ctx: BenchContext, idleWaitMs: number): Promise<Row[]> {
+  const first: number[] = [];
+  const again: number[] = [];
+  const idle: number[] = [];
+  for (let round = 0; round < ctx.rounds; round++) {
+    const db = await ctx.freshDatabase(`footprint_${round}`);
+    try {
+      const env = { DATABASE_URL: db.url, EVENT_TRANSPORT: 'inprocess' };
+      const migrating = await startProject({ env });
+      first.push(migrating.readyMs);
+      await migrating.stop();
+      const server = await startProject({ env });
+      again.push(server.readyMs);
+      await new Promise((r) => setTimeout(r, idleWaitMs));
+      idle.push(server.rssMb());
+      await server.stop();
+      ctx.log(`  bundle on Postgres: new database ${Math.round(first.at(-1)!)} ms, restart ${Math.round(again.at(-1)!)} ms, idle ${idle.at(-1)!.toFixed(0)} MB`);
+    } finally {
+      await db.drop();
+    }
+  }
+  return [
+    { scenario: 'footprint', name: 'start to ready, new Postgres database (migrations run), bundle', unit: 'ms', median: median(first), rounds: first.map(Math.round) },
+    { scenario: 'footprint', name: 'restart to ready, existing Postgres database, bundle', unit: 'ms', median: median(again), rounds: again.map(Math.round), target: '<= 2,000 ms' },
+    { scenario: 'footprint', name: 'RSS idle on Postgres, bundle', unit: 'MB', median: median(idle), rounds: idle.map(Math.round), target: '<= 150 MB' },
+  ];
+}
