@@ -73,14 +73,16 @@ export class SagaRunner {
     if (claimed.length === 1 && !known) return this.run(claimed[0]!);
     // One charge reads as one step of its order's trace; a group as its own trace linked to each.
     const single = claimed.length === 1;
+    // In a group, each order's call and events continue that order's own trace.
+    const traces = single ? undefined : new Map(claimed.map((c) => [c.orderId, c.trace]));
     await continueTraces(
       claimed.map((c) => c.trace),
       single ? 'ordering saga charge' : 'ordering saga charges',
-      () => this.chargeGroup(claimed, single, known),
+      () => this.chargeGroup(claimed, traces, known),
     );
   }
 
-  private async chargeGroup(claimed: readonly SagaState[], single: boolean, known?: ReadonlyMap<string, Order>): Promise<void> {
+  private async chargeGroup(claimed: readonly SagaState[], traces: ReadonlyMap<string, TraceCarrier> | undefined, known?: ReadonlyMap<string, Order>): Promise<void> {
     let orders: ReadonlyMap<string, Order>;
     try {
       orders = known ?? (await this.orders.byIds(claimed.map((c) => c.orderId)));
@@ -94,7 +96,8 @@ export class SagaRunner {
         const order = orders.get(c.orderId);
         try {
           if (!order || order.status !== 'PENDING') return await this.nothingToPay(c, order);
-          answered.push({ claimed: c, order, outcome: single ? await this.ask(order) : await continueTrace(c.trace, 'ordering saga charge', () => this.ask(order)) });
+          const own = traces?.get(c.orderId);
+          answered.push({ claimed: c, order, outcome: own ? await continueTrace(own, 'ordering saga charge', () => this.ask(order)) : await this.ask(order) });
         } catch (err) {
           await this.failed(c, err);
         }
@@ -116,7 +119,7 @@ export class SagaRunner {
           writes.charged.push(...settled.charged);
           writes.finished.push(...settled.finished);
         }
-        await this.write(tx, publish, writes, single ? undefined : new Map(answered.map((a) => [a.order.id, a.claimed.trace])));
+        await this.write(tx, publish, writes, traces);
       });
     } catch (err) {
       this.logger.warn({ err, orders: answered.length }, 'settling charges together failed; settling them one by one');
