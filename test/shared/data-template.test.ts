@@ -44,6 +44,9 @@ describe.skipIf(Boolean(process.env['DATABASE_URL']))('the embedded data templat
       expect(after[0]!.n).toBe(before[0]!.n);
       expect(before[0]!.n).toBeGreaterThan(0);
       expect((await query<{ n: number }>(db.admin, sql`select count(*)::int as n from catalog.items`))[0]!.n).toBe(0);
+      // Only the database the app runs in: the template databases would only make every copy bigger.
+      const databases = await query<{ datname: string }>(db.admin, sql`select datname from pg_database order by datname`);
+      expect(databases.map((d) => d.datname)).toEqual(['postgres']);
     } finally {
       await db.close();
     }
