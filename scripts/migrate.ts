@@ -11,7 +11,7 @@ import { migrationPlan, openDatabase } from '../src/shared/db/open.ts';
 const config = loadConfig();
 // A module that was extracted keeps its schema in its own service's database.
 const hosted = modules.filter((m) => !m.hostedElsewhere);
-const db = openDatabase(config, 2);
+const db = await openDatabase(config, 2);
 try {
   await migrateModules(db, migrationPlan(hosted, MIGRATIONS_ROOT));
   console.log(`migrated ${hosted.map((m) => m.name).join(', ')} on ${db.kind}`);

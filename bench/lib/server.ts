@@ -55,6 +55,10 @@ export interface RunningServer {
   pid: number;
   /** Milliseconds from spawn to the first 200 on the readiness path. */
   readyMs: number;
+  /** Milliseconds from spawn to the first answer of any status (the port open and answering). */
+  firstAnswerMs: number;
+  /** The longest any one readiness request took while the server was starting: how long it left a probe waiting. */
+  slowestAnswerMs: number;
   rssMb(): number;
   stop(): Promise<void>;
 }
@@ -95,6 +99,8 @@ export async function spawnServer(o: SpawnOptions): Promise<RunningServer> {
   const url = `http://127.0.0.1:${o.port}`;
   const timeoutMs = o.timeoutMs ?? READY_TIMEOUT_MS;
   const deadline = started + timeoutMs;
+  let firstAnswerMs = Number.NaN;
+  let slowestAnswerMs = 0;
   for (;;) {
     if (exited !== undefined) throw new Error(`${o.name} exited with ${exited} before it was ready:\n${stderr}`);
     if (performance.now() > deadline) {
@@ -102,8 +108,12 @@ export async function spawnServer(o: SpawnOptions): Promise<RunningServer> {
       throw new Error(`${o.name} was not ready within ${timeoutMs} ms:\n${stderr}`);
     }
     try {
+      const asked = performance.now();
       const res = await fetch(url + o.readyPath);
       await res.arrayBuffer();
+      const answered = performance.now();
+      if (Number.isNaN(firstAnswerMs)) firstAnswerMs = answered - started;
+      else slowestAnswerMs = Math.max(slowestAnswerMs, answered - asked);
       if (res.status === 200) break;
     } catch {
       /* not listening yet */
@@ -116,6 +126,8 @@ export async function spawnServer(o: SpawnOptions): Promise<RunningServer> {
     url,
     pid: child.pid!,
     readyMs,
+    firstAnswerMs,
+    slowestAnswerMs,
     rssMb: () => rssOf(child.pid!),
     stop: () => stopChild(child),
   };

@@ -89,7 +89,7 @@ export async function createKernel(options: KernelOptions): Promise<Kernel> {
   phase('checks');
   const plan = migrationPlan(modules, options.migrationsRoot);
   const template = options.dataTemplate;
-  const db = openDatabase(config, undefined, template ? () => readTemplate(template, plan) : undefined);
+  const db = await openDatabase(config, undefined, template ? () => readTemplate(template, plan) : undefined);
   const stoppers: (() => Promise<void>)[] = [];
   try {
     await migrateModules(db, plan);

@@ -34,7 +34,7 @@ describe.skipIf(Boolean(process.env['DATABASE_URL']))('the embedded data templat
   it('holds the schema and migration records but no per-install secret or seed', async () => {
     expect(existsSync(join(template, 'jwt-signing-key.pem'))).toBe(false);
     const data = join(dir, 'fresh');
-    const db = new Database({ dataDir: data, poolSize: 1, template: () => readTemplate(template, plan) });
+    const db = await Database.open({ dataDir: data, poolSize: 1, template: () => readTemplate(template, plan) });
     try {
       expect(db.startedFromTemplate).toBe(true);
       const before = await query<{ n: number }>(db.admin, sql`select count(*)::int as n from drizzle.catalog_migrations`);
@@ -51,7 +51,7 @@ describe.skipIf(Boolean(process.env['DATABASE_URL']))('the embedded data templat
       await db.close();
     }
     // The second start finds its own database and leaves it alone.
-    const again = new Database({ dataDir: data, poolSize: 1, template: () => readTemplate(template, plan) });
+    const again = await Database.open({ dataDir: data, poolSize: 1, template: () => readTemplate(template, plan) });
     try {
       expect(again.startedFromTemplate).toBe(false);
       await again.ping();

@@ -1,10 +1,13 @@
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { sql as rawSql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { copyFolder } from './copy-folder.ts';
+import { FairPGlite } from './fair-pglite.ts';
 import { preparingClient } from './prepared.ts';
 
 /** The drizzle handle a module receives. It is scoped to that module's schema and, on real Postgres, its role. */
@@ -41,11 +44,20 @@ export interface DatabaseOptions {
   poolSize: number;
   /** Login role per module, created by the migration step. Undefined: every module uses the URL's role. */
   moduleRoles?: (module: string) => string;
+}
+
+export interface OpenOptions extends DatabaseOptions {
   /**
    * A migrated data folder to start a new embedded database from instead of running `initdb`
    * (`template.ts`). Asked only when the folder holds no database yet.
    */
   template?: () => string | undefined;
+}
+
+/** Where an embedded database keeps PGlite's files; undefined on Postgres and in memory. */
+function embeddedFolder(options: DatabaseOptions): string | undefined {
+  if (options.url || options.dataDir === 'memory://') return undefined;
+  return `${options.dataDir}/pg`;
 }
 
 /**
@@ -57,37 +69,50 @@ export class Database {
   readonly kind: 'pglite' | 'postgres';
   /** The owner connection: migrations, role setup, and the kernel's bookkeeping. */
   readonly admin: Db;
-  /** True when a new embedded database was loaded from the build's template rather than made by `initdb`. */
-  readonly startedFromTemplate: boolean = false;
   private readonly pglite?: PGlite;
   private readonly adminClient?: postgres.Sql;
   private readonly moduleClients = new Map<string, postgres.Sql>();
   private readonly moduleDbs = new Map<string, Db>();
 
-  constructor(private readonly options: DatabaseOptions) {
+  /**
+   * Opens the database, a new embedded one from the build's template when there is one. The copy
+   * is asynchronous so the process keeps answering `/health/live` while it runs (0.1 s from a
+   * warm page cache, about a second from a cold disk).
+   */
+  static async open(options: OpenOptions): Promise<Database> {
+    const folder = embeddedFolder(options);
+    let copied = false;
+    // Not in memory: PGlite's own tarball loading (`loadDataDir`) was slower than initdb there.
+    if (folder !== undefined && !existsSync(`${folder}/PG_VERSION`)) {
+      const template = options.template?.();
+      if (template) {
+        // Copied beside and renamed into place: a start cut short never leaves half a database that looks whole.
+        const partial = `${folder}.partial-${process.pid}`;
+        await mkdir(options.dataDir, { recursive: true });
+        await rm(partial, { recursive: true, force: true });
+        await copyFolder(template, partial);
+        await rm(folder, { recursive: true, force: true });
+        await rename(partial, folder);
+        copied = true;
+      }
+    }
+    return new Database(options, copied);
+  }
+
+  constructor(
+    private readonly options: DatabaseOptions,
+    /** True when a new embedded database was loaded from the build's template rather than made by `initdb`. */
+    readonly startedFromTemplate = false,
+  ) {
     if (options.url) {
       this.kind = 'postgres';
       this.adminClient = postgres(options.url, { max: Math.max(2, Math.ceil(options.poolSize / 2)), onnotice: () => {} });
       this.admin = drizzlePostgres(preparingClient(this.adminClient));
     } else {
       this.kind = 'pglite';
-      const inMemory = options.dataDir === 'memory://';
-      if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
-      const folder = inMemory ? undefined : `${options.dataDir}/pg`;
-      // Not in memory: PGlite's own tarball loading (`loadDataDir`) was slower than initdb there.
-      if (folder !== undefined && !existsSync(`${folder}/PG_VERSION`)) {
-        const template = options.template?.();
-        if (template) {
-          // Copied beside and renamed into place: a start cut short never leaves half a database that looks whole.
-          const partial = `${folder}.partial-${process.pid}`;
-          rmSync(partial, { recursive: true, force: true });
-          cpSync(template, partial, { recursive: true });
-          rmSync(folder, { recursive: true, force: true });
-          renameSync(partial, folder);
-          this.startedFromTemplate = true;
-        }
-      }
-      this.pglite = new PGlite(folder, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
+      const folder = embeddedFolder(options);
+      if (folder !== undefined) mkdirSync(options.dataDir, { recursive: true });
+      this.pglite = new FairPGlite(folder, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
       this.admin = drizzlePglite(this.pglite);
     }
   }

@@ -5,8 +5,8 @@ import { Database } from './database.ts';
 import { moduleRolesFor } from './roles.ts';
 
 /** The process's database as configured, with module roles on real Postgres. */
-export function openDatabase(config: KernelConfig, poolSize = config.DATABASE_POOL_SIZE, template?: () => string | undefined): Database {
-  return new Database({
+export function openDatabase(config: KernelConfig, poolSize = config.DATABASE_POOL_SIZE, template?: () => string | undefined): Promise<Database> {
+  return Database.open({
     template,
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
