@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { removeDir, ROOT, tempDir } from './server.ts';
 
@@ -12,7 +12,7 @@ export interface RefBuild {
   /** The ref as given, and the commit it names. */
   ref: string;
   commit: string;
-  /** A folder holding that commit's files (git archive) and its dist/main.js. */
+  /** A folder holding that commit's files (git archive) and its built server. */
   root: string;
   main: string;
   remove(): void;
@@ -36,12 +36,21 @@ export function buildRef(ref: string, log: (m: string) => void): RefBuild {
       execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     }
     mkdirSync(path.join(root, 'dist'), { recursive: true });
-    const main = path.join(root, 'dist', 'main.js');
-    execFileSync(
-      path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
-      ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', `--outfile=${main}`, '--log-level=warning'],
-      { cwd: root, stdio: 'inherit' },
-    );
+    // Built as that commit's `npm start` builds it, so each side is measured the way it ships;
+    // a commit from before the build script gets the bundle the bench made then.
+    const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+    let main = path.join(root, 'dist', 'server.js');
+    if (scripts['build'] && existsSync(path.join(root, 'scripts', 'build.mjs'))) {
+      execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+    if (!existsSync(main)) {
+      main = path.join(root, 'dist', 'main.js');
+      execFileSync(
+        path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
+        ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', `--outfile=${main}`, '--log-level=warning'],
+        { cwd: root, stdio: 'inherit' },
+      );
+    }
     log(`  built ${ref} (${commit}) for comparison`);
     return { ref, commit, root, main, remove: () => removeDir(root) };
   } catch (err) {

@@ -6,24 +6,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DIST_MAIN = path.join(ROOT, 'dist', 'main.js');
+const DIST_MAIN = path.join(ROOT, 'dist', 'server.js');
 
 /**
- * How the server under test is started. `dist`: one esbuild bundle of our sources (packages stay
- * external, so PGlite finds its wasm files), run by plain node. `tsx`: what `npm start` does,
- * compiling TypeScript on the fly.
+ * How the server under test is started. `dist`: what `npm start` runs, the build's server bundle
+ * (pure-JavaScript dependencies inside, PGlite and the rest external) with source maps on.
+ * `tsx`: what `npm run dev` does, compiling TypeScript on the fly.
  */
 export type Runner = 'dist' | 'tsx';
 
 let built = false;
-/** Bundles src/main.ts into dist/main.js; dist/../migrations is where the app looks for migrations. */
+/** `npm start`'s own first step: builds the bundle, pages and data template unless they are current. */
 export function buildDist(): void {
   if (built) return;
-  execFileSync(
-    path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
-    ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', `--outfile=${DIST_MAIN}`, '--log-level=warning'],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   built = true;
 }
 
@@ -167,7 +163,7 @@ export interface ProjectOptions {
 export async function startProject(o: ProjectOptions = {}): Promise<RunningServer> {
   const runner = o.runner ?? 'dist';
   if (runner === 'dist' && !o.build) buildDist();
-  const args = o.build ? [o.build.main] : runner === 'dist' ? [DIST_MAIN] : ['--import', 'tsx', 'src/main.ts'];
+  const args = o.build ? ['--enable-source-maps', o.build.main] : runner === 'dist' ? ['--enable-source-maps', DIST_MAIN] : ['--import', 'tsx', 'src/main.ts'];
   return spawnServer({
     name: o.name ?? 'project',
     cwd: o.build?.root,
