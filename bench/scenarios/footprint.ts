@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import type { BenchContext, Scenario } from '../lib/context.ts';
 import { runLoad } from '../lib/load.ts';
 import type { Row } from '../lib/report.ts';
-import { removeDir, ROOT, startProject, tempDir, type Runner } from '../lib/server.ts';
+import { buildDist, removeDir, startProject, tempDir, type Runner } from '../lib/server.ts';
 import { median } from '../lib/stats.ts';
 
 /**
@@ -18,7 +16,7 @@ export const footprintScenario: Scenario = {
   async run(ctx: BenchContext): Promise<Row[]> {
     const rows: Row[] = [];
     // What `npm start` runs first; a no-op when the build is current.
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    buildDist();
     const idleWaitMs = ctx.smoke ? 500 : 5000;
     for (const runner of ['dist', 'tsx'] as Runner[]) {
       const cold: number[] = [];

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { sql as rawSql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -88,7 +88,6 @@ export class Database {
       if (template) {
         // Copied beside and renamed into place: a start cut short never leaves half a database that looks whole.
         const partial = `${folder}.partial-${process.pid}`;
-        await mkdir(options.dataDir, { recursive: true });
         await rm(partial, { recursive: true, force: true });
         await copyFolder(template, partial);
         await rm(folder, { recursive: true, force: true });
