@@ -68,6 +68,47 @@ describe.skipIf(process.env['EVENT_TRANSPORT'] === 'bullmq')('batched first deli
     ]);
   });
 
+  it("effects that touch only their key's rows run side by side across keys, one after another within a key", async () => {
+    const keyed = (n: number, tally: string) => envelope(n, { tally, holdMs: 50, touches: 'key' });
+    const batch = [keyed(600, 'k1'), keyed(601, 'k2'), keyed(602, 'k1'), keyed(603, 'k3'), keyed(604, 'k2')];
+    app.control.mostEffectsAtOnce = 0;
+    expect(await app.kernel.bus.deliverBatch(SUB, batch)).toEqual(batch.map(() => 'handled'));
+    // Three keys, three lanes; without the option the same batch runs one effect at a time (below).
+    expect(app.control.mostEffectsAtOnce).toBe(3);
+    // A key's effects apply in event order (effect rows are numbered as they are inserted).
+    const inserted = (await effectsOf(batch.map((e) => e.id))).map((r) => r.n);
+    expect(inserted).toHaveLength(5);
+    expect(inserted.filter((n) => n === 600 || n === 602)).toEqual([600, 602]);
+    expect(inserted.filter((n) => n === 601 || n === 604)).toEqual([601, 604]);
+    const tallies = (await app.http.get('/api/probe/tallies')).body as { name: string; count: number }[];
+    expect(tallies.filter((t) => /:k[123]$/.test(t.name))).toEqual([
+      { name: `${SUB}:k1`, count: 2 },
+      { name: `${SUB}:k2`, count: 2 },
+      { name: `${SUB}:k3`, count: 1 },
+    ]);
+
+    app.control.mostEffectsAtOnce = 0;
+    const unmarked = [envelope(610, { tally: 'k4', holdMs: 20 }), envelope(611, { tally: 'k5', holdMs: 20 })];
+    expect(await app.kernel.bus.deliverBatch(SUB, unmarked)).toEqual(['handled', 'handled']);
+    expect(app.control.mostEffectsAtOnce).toBe(1);
+  });
+
+  it('a statement Postgres refuses in one lane fails that event alone; the other lanes roll back with it and go again', async () => {
+    const others = [envelope(700, { tally: 'm1', holdMs: 30, touches: 'key' }), envelope(701, { tally: 'm2', holdMs: 30, touches: 'key' })];
+    const bad = envelope(702, { tally: 'm3', touches: 'key', failInCommitSql: 1 });
+    const outcomes = await app.kernel.bus.deliverBatch(SUB, [...others, bad]);
+    expect(outcomes.slice(0, 2)).toEqual(['aborted', 'aborted']);
+    // The culprit is the refused statement, not a lane that only saw the transaction aborted.
+    const { failed } = outcomes[2] as { failed: Error };
+    expect(`${failed.message} ${(failed.cause as Error | undefined)?.message}`).toMatch(/division by zero/);
+    expect(await effectsOf([...others, bad].map((e) => e.id))).toEqual([]);
+    // Second attempts, one at a time as the transport would send them: each applies once.
+    for (const e of [...others, bad]) await app.kernel.bus.deliver(SUB, e, 2, false);
+    const rows = await effectsOf([...others, bad].map((e) => e.id));
+    expect(rows).toHaveLength(3);
+    expect(duplicates(rows)).toEqual([]);
+  });
+
   it('through the transport: every event of a batch with a failing member ends handled exactly once', async () => {
     const batch = [...Array.from({ length: 20 }, (_, i) => envelope(300 + i)), envelope(399, { failInCommitTimes: 1 })];
     batch.push(batch[3]!); // the same event twice in one batch

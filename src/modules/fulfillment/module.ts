@@ -27,7 +27,8 @@ export const fulfillmentModule = defineModule({
       routes: fulfillmentRoutes(ctx.router(), tickets),
       handlers: {
         'fulfillment.open-ticket': async (paid, { commit }) => {
-          await commit((tx, publish) => tickets.open(tx, publish, paid));
+          // One ticket per order: its row is the order's alone.
+          await commit((tx, publish) => tickets.open(tx, publish, paid), { touches: 'key' });
         },
       },
     };

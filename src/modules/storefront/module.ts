@@ -50,10 +50,10 @@ export const storefrontModule = defineModule({
         'storefront.refresh-menu-item': async ({ itemId }, { commit }) => menu.refresh(itemId, commit),
         'storefront.count-rating': async (review, { commit }) => menu.countRating(review.itemId, review.rating, commit),
         'storefront.order-placed': async (order, { commit }) => {
-          await commit((tx) => orders.placed(tx, order));
+          await commit((tx) => orders.placed(tx, order), { touches: 'key' });
         },
         'storefront.order-status': async (change, { commit }) => {
-          await commit((tx) => orders.statusChanged(tx, change));
+          await commit((tx) => orders.statusChanged(tx, change), { touches: 'key' });
         },
       },
       async start() {

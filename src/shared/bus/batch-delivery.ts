@@ -33,6 +33,10 @@ interface Member {
   handled: Promise<void>;
   /** The tracing context of its handler's span (undefined when tracing is off). */
   tracing?: Context;
+  /** Its handler said the effects touch only its key's rows (`commit(effects, { touches: 'key' })`). */
+  touchesKey?: boolean;
+  /** Its event's key, once the batch is put in key order. */
+  key?: string;
 }
 
 /**
@@ -71,10 +75,24 @@ function inKeyOrder(runtime: SubscriptionRuntime, members: Member[]): Member[] {
       return '';
     }
   };
-  return members
-    .map((m) => ({ m, k: keyOf(m) }))
-    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    .map(({ m }) => m);
+  for (const m of members) m.key = keyOf(m);
+  return members.sort((a, b) => (a.key! < b.key! ? -1 : a.key! > b.key! ? 1 : 0));
+}
+
+/**
+ * The members in lanes that may run side by side: one lane per key when every member's effects
+ * touch only their key's rows, else one lane for all. A lane runs in order (the batch is in key
+ * order already, so a key's members are next to each other).
+ */
+function lanes(members: Member[]): Member[][] {
+  if (members.length < 2 || !members.every((m) => m.touchesKey && m.key !== undefined && m.key !== '')) return [members];
+  const out: Member[][] = [];
+  for (const m of members) {
+    const last = out[out.length - 1];
+    if (last && last[0]!.key === m.key) last.push(m);
+    else out.push([m]);
+  }
+  return out;
 }
 
 /**
@@ -99,9 +117,10 @@ async function runUpToCommit(deps: BatchDeps, runtime: SubscriptionRuntime, enve
     const member: Member = { index, envelope, handled: Promise.resolve() };
     let markReady!: () => void;
     ready.push(new Promise<void>((r) => (markReady = r)));
-    const commit: Commit = (effects) => {
+    const commit: Commit = (effects, options) => {
       if (member.effects) return Promise.reject(new Error(`${subscription.name} called commit twice`));
       member.effects = effects;
+      member.touchesKey = options?.touches === 'key';
       const settled = new Promise<never>((resolve, reject) => (member.settle = { resolve: resolve as (v: unknown) => void, reject }));
       markReady();
       return settled;
@@ -156,16 +175,36 @@ async function commitTogether(deps: BatchDeps, runtime: SubscriptionRuntime, com
     const run = () =>
       module.db.transaction(async (tx) => {
         const claimed = await claimInbox(tx, runtime, committing.map((m) => m.envelope), 1);
-        for (const m of committing) {
-          if (!claimed.has(m.envelope.id)) {
-            duplicates.add(m);
-            continue;
-          }
-          culprit = m;
-          // Under its own handler's span, so the events it publishes continue its event's trace.
+        for (const m of committing) if (!claimed.has(m.envelope.id)) duplicates.add(m);
+        const applying = committing.filter((m) => !duplicates.has(m));
+        // Under its own handler's span, so the events it publishes continue its event's trace.
+        const apply = async (m: Member) => {
           results.set(m, await withContext(m.tracing, () => runInContext(handlerContext(m.envelope), () => m.effects!(tx, writer.publish))));
+        };
+        const byLane = lanes(applying);
+        if (byLane.length === 1) {
+          for (const m of applying) {
+            culprit = m;
+            await apply(m);
+          }
+          culprit = undefined;
+        } else {
+          // Every lane's statements go out pipelined. The first effect to fail is the culprit: after
+          // it, the other lanes' statements only report that the transaction was aborted.
+          let failure: { member: Member; err: unknown } | undefined;
+          await Promise.allSettled(
+            byLane.map(async (lane) => {
+              for (const m of lane) {
+                if (failure) return;
+                await apply(m).catch((err: unknown) => void (failure ??= { member: m, err }));
+              }
+            }),
+          );
+          if (failure) {
+            culprit = failure.member;
+            throw failure.err;
+          }
         }
-        culprit = undefined;
         await writer.flush(tx);
       });
     await transactionSpan(module.module, run, committing.map((m) => m.tracing));

@@ -24,16 +24,20 @@ export function ticketMirror(orders: OrderStore, saga: OrderSaga, logger: Logger
   const progress =
     (target: PreparationStep): Handle<typeof TicketStarted> =>
     async ({ orderId }, { commit }) => {
-      await commit(async (tx, publish) => {
-        const mirrored = await saga.mirrorsProgress(tx, orderId);
-        const order = await orders.with(tx).byId(orderId, true);
-        if (!order) return logger.warn({ orderId, target }, 'ticket event for an unknown order');
-        if (!mirrored) return;
-        const { order: next, passed } = advanceTo(order, target, new Date().toISOString());
-        if (passed.length === 0) return;
-        await orders.with(tx).save(next);
-        await announce(publish, next, passed);
-      });
+      // The order's saga and order rows only: batches may run other orders' mirrors beside it.
+      await commit(
+        async (tx, publish) => {
+          const mirrored = await saga.mirrorsProgress(tx, orderId);
+          const order = await orders.with(tx).byId(orderId, true);
+          if (!order) return logger.warn({ orderId, target }, 'ticket event for an unknown order');
+          if (!mirrored) return;
+          const { order: next, passed } = advanceTo(order, target, new Date().toISOString());
+          if (passed.length === 0) return;
+          await orders.with(tx).save(next);
+          await announce(publish, next, passed);
+        },
+        { touches: 'key' },
+      );
     };
   const compensate: Handle<typeof TicketRejected> = ({ orderId, reason }, { commit }) => saga.ticketRejected(orderId, reason, commit);
 
