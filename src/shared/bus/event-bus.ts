@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db, Executor, Tx } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -54,8 +55,9 @@ export class EventBus {
     metrics: Metrics,
   ) {
     this.observations = new Observations(metrics);
-    this.relay = new Relay(this.registry, transport, options, this.observations, logger, metrics);
-    this.outbox = new Outbox(this.registry, options, (module) => this.relay.wake(module));
+    const origin = randomUUID();
+    this.relay = new Relay(this.registry, transport, { ...options, origin }, this.observations, logger, metrics);
+    this.outbox = new Outbox(this.registry, { notifies: options.notifies, origin }, (module, ids) => this.relay.wake(module, ids));
     this.letters = new DeadLetters(this.registry, transport, this.observations, logger);
     this.delivery = new Delivery(this.registry, this.outbox, this.letters, this.observations, metrics);
     this.events = new History(this.registry, options.retentionHours, logger);

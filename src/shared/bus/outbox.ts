@@ -34,13 +34,25 @@ function outboxInsert(table: BusTables['outbox'], rows: readonly OutboxInsert[],
   return notify === undefined ? insert : sql`with inserted as (${insert}) select pg_notify(${NOTIFY_CHANNEL}, ${notify})`;
 }
 
-/** The channel outbox writes NOTIFY on and relays LISTEN to; the payload is the module name. */
+/**
+ * The channel outbox writes NOTIFY on and relays LISTEN to. The payload is the module name, and
+ * `/<origin>` when the writing process tells its own relay which rows it committed: that relay
+ * then claims them by id and ignores its own echo, while every other process's relay scans.
+ */
 export const NOTIFY_CHANNEL = 'cafe_outbox';
+
+/** The module a NOTIFY payload names, and the process that sent it, if it said. */
+export function notifyPayload(payload: string): { module: string; origin?: string } {
+  const slash = payload.indexOf('/');
+  return slash < 0 ? { module: payload } : { module: payload.slice(0, slash), origin: payload.slice(slash + 1) };
+}
 
 export interface OutboxWriter {
   publish: Publish;
   /** How many events this writer has accepted. */
   readonly published: number;
+  /** The ids of the events it has written so far. */
+  readonly written: readonly string[];
   flush(tx: Executor): Promise<void>;
 }
 
@@ -51,9 +63,12 @@ export interface OutboxWriter {
 export class Outbox {
   constructor(
     private readonly registry: Registry,
-    private readonly options: { notifies: boolean },
-    /** Tells the module's relay there is work, so it need not wait for its next poll. */
-    private readonly wake: (module: string) => void,
+    private readonly options: { notifies: boolean; origin: string },
+    /**
+     * Tells the module's relay there is work, so it need not wait for its next poll: these rows,
+     * or (without ids) whatever it finds.
+     */
+    private readonly wake: (module: string, ids?: readonly string[]) => void,
   ) {}
 
   /**
@@ -61,10 +76,11 @@ export class Outbox {
    * `flush` runs, as one multi-row insert just before the transaction commits: a unit of work
    * that publishes several events pays one round trip.
    */
-  writer(module: string): OutboxWriter {
+  writer(module: string, tellsRelay = true): OutboxWriter {
     const owner = this.registry.module(module);
     const rows: OutboxInsert[] = [];
-    const notifies = this.options.notifies;
+    const written: string[] = [];
+    const notify = !this.options.notifies ? undefined : tellsRelay ? `${module}/${this.options.origin}` : module;
     let published = 0;
     const publish: Publish = async (event, payload) => {
       if (!owner.publishes.has(event.type)) {
@@ -81,27 +97,33 @@ export class Outbox {
       get published() {
         return published;
       },
+      written,
       flush: async (tx) => {
         if (rows.length === 0) return;
         const batch = rows.splice(0);
-        await outboxWriteSpan(module, batch.map((r) => r.type), () => tx.execute(outboxInsert(owner.tables.outbox, batch, notifies ? module : undefined)));
+        await outboxWriteSpan(module, batch.map((r) => r.type), () => tx.execute(outboxInsert(owner.tables.outbox, batch, notify)));
+        for (const r of batch) written.push(r.id);
       },
     };
   }
 
-  /** For code that manages its own transaction: each call writes its row at once. */
+  /**
+   * For code that manages its own transaction: each call writes its row at once. Nobody here
+   * learns when that transaction commits, so the relays hear of the rows by NOTIFY or their poll.
+   */
   publisher(module: string, tx: Executor): Publish {
     return async (event, payload) => {
-      const writer = this.writer(module);
+      const writer = this.writer(module, false);
       const envelope = await writer.publish(event, payload);
       await writer.flush(tx);
       return envelope;
     };
   }
 
-  /** Call once the transaction `writer` flushed into has committed. */
+  /** Call once the transaction `writer` flushed into has committed: the relay claims those rows by id. */
   committed(module: string, writer: OutboxWriter): void {
-    if (writer.published > 0) this.wake(module);
+    if (writer.written.length > 0) this.wake(module, writer.written);
+    else if (writer.published > 0) this.wake(module);
   }
 
   async unitOfWork<T>(module: string, work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {

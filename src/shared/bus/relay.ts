@@ -1,11 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Envelope } from './contract.ts';
 import { byId, ENVELOPE_COLUMNS, envelopeFromRow, uuidList, type EnvelopeRow } from './envelope.ts';
 import type { Observations } from './observations.ts';
-import { NOTIFY_CHANNEL } from './outbox.ts';
+import { NOTIFY_CHANNEL, notifyPayload } from './outbox.ts';
 import type { ModuleBus, Registry } from './registry.ts';
 import { dispatchSpan } from './spans.ts';
 import type { Transport } from './transport.ts';
@@ -15,7 +15,17 @@ export interface RelayOptions {
   batchSize: number;
   leaseSeconds: number;
   /** The deployment's Postgres client for LISTEN/NOTIFY wake-ups; undefined on PGlite. */
-  listen?: (channel: string, onNotify: (module: string) => void) => Promise<{ unlisten(): Promise<void> }>;
+  listen?: (channel: string, onNotify: (payload: string) => void) => Promise<{ unlisten(): Promise<void> }>;
+  /** This process's mark in NOTIFY payloads: its own commits reach its relay by id, not by echo. */
+  origin?: string;
+}
+
+/** What a module's relay loop has been told since it last looked. */
+interface Work {
+  /** Rows this process committed, to claim by id. */
+  ids: string[];
+  /** Whether to look for any claimable row: at start, on a poll, a NOTIFY from elsewhere, after an error. */
+  scan: boolean;
 }
 
 interface PendingMarks {
@@ -30,16 +40,19 @@ interface PendingMarks {
  * outbox and a crashed one's rows come back once its lease runs out. A row is marked dispatched
  * only after the transport took it; anything in between is redelivered, and inboxes absorb it.
  *
- * Wake-ups come from this process's commits (`wake`), from other processes' commits through
- * LISTEN/NOTIFY on Postgres, and from polling every `pollMs` as the backstop for both.
+ * Wake-ups come from this process's commits (`wake` with the ids they wrote), from other
+ * processes' commits through LISTEN/NOTIFY on Postgres, and from polling every `pollMs` as the
+ * backstop for both. Rows this process committed are claimed by primary key; only the other
+ * wake-ups scan the pending index. The scan is what costs: every dispatched row leaves dead
+ * entries in that index until VACUUM runs, and a scan walks past all of them (with autovacuum
+ * off it took 3 ms a claim after 20,000 events, where a claim by id stays under 0.3 ms).
  */
 export class Relay {
   private running = false;
   private readonly loops: Promise<void>[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private readonly wakers = new Map<string, () => void>();
-  /** Modules woken while their relay was busy claiming: the next wait returns at once. */
-  private readonly missedWakes = new Set<string>();
+  private readonly work = new Map<string, Work>();
   private readonly pendingMarks = new Map<string, PendingMarks>();
   private listener?: { unlisten(): Promise<void> };
 
@@ -55,7 +68,10 @@ export class Relay {
   async start(): Promise<void> {
     this.running = true;
     if (this.options.listen) {
-      this.listener = await this.options.listen(NOTIFY_CHANNEL, (module) => this.wake(module));
+      this.listener = await this.options.listen(NOTIFY_CHANNEL, (payload) => {
+        const { module, origin } = notifyPayload(payload);
+        if (origin === undefined || origin !== this.options.origin) this.wake(module);
+      });
     }
     for (const m of this.registry.publishers()) this.loops.push(this.loop(m));
   }
@@ -74,10 +90,19 @@ export class Relay {
     await Promise.allSettled([...this.inflight]);
   }
 
-  wake(module: string): void {
-    const waker = this.wakers.get(module);
-    if (waker) waker();
-    else this.missedWakes.add(module);
+  /** There is work for the module's relay: these committed rows, or (without ids) whatever it finds. */
+  wake(module: string, ids?: readonly string[]): void {
+    const work = this.workOf(module);
+    // A relay far behind stops collecting ids; one scan finds them all.
+    if (ids && work.ids.length < this.options.batchSize * 16) work.ids.push(...ids);
+    else work.scan = true;
+    this.wakers.get(module)?.();
+  }
+
+  private workOf(module: string): Work {
+    let work = this.work.get(module);
+    if (!work) this.work.set(module, (work = { ids: [], scan: true }));
+    return work;
   }
 
   /** Undispatched rows per publishing module. */
@@ -101,17 +126,27 @@ export class Relay {
   private async loop(m: ModuleBus): Promise<void> {
     // Back-pressure: a transport slower than the outbox fills up must not be handed unbounded work.
     const maxInflight = this.options.batchSize * 4;
+    const work = this.workOf(m.module);
+    work.scan = true; // rows left from before this process started
     while (this.running) {
       try {
         if (this.inflight.size >= maxInflight) {
           await Promise.race(this.inflight);
           continue;
         }
-        const envelopes = await this.claim(m);
-        if (envelopes.length === 0) {
-          await this.waitForWake(m.module);
+        let envelopes: Envelope[];
+        if (work.ids.length > 0) {
+          envelopes = await this.claimCommitted(m, work.ids.splice(0, this.options.batchSize));
+        } else if (work.scan) {
+          work.scan = false;
+          envelopes = await this.claim(m);
+          // A full batch may have left more behind it.
+          if (envelopes.length === this.options.batchSize) work.scan = true;
+        } else {
+          await this.waitForWake(m.module, work);
           continue;
         }
+        if (envelopes.length === 0) continue;
         this.metrics.outboxClaimed.inc({ module: m.module }, envelopes.length);
         for (const envelope of envelopes) {
           const p = this.handOver(m, envelope);
@@ -122,12 +157,28 @@ export class Relay {
         if (!this.running) return;
         this.logger.error({ err, module: m.module }, 'outbox relay failed; retrying');
         this.metrics.relayErrors.inc({ module: m.module });
-        await this.waitForWake(m.module);
+        // Ids taken off the list may not have been claimed: the next pass scans for them.
+        work.scan = true;
+        await this.waitForWake(m.module, work, true);
       }
     }
   }
 
-  private async claim(m: ModuleBus): Promise<Envelope[]> {
+  /** Claimable rows in publishing order, a batch at a time: the scan. */
+  private claim(m: ModuleBus): Promise<Envelope[]> {
+    return this.claimRows(m, sql`order by id limit ${this.options.batchSize}`);
+  }
+
+  /**
+   * Rows this process just committed, by primary key. Another relay may have claimed some
+   * already (it heard the NOTIFY); those are skipped, as are rows it is claiming right now.
+   */
+  private claimCommitted(m: ModuleBus, ids: string[]): Promise<Envelope[]> {
+    return this.claimRows(m, sql`and id = any(${uuidList(ids)})`);
+  }
+
+  /** Leases the claimable rows `which` picks; skipped are rows another relay is claiming at this moment. */
+  private async claimRows(m: ModuleBus, which: SQL): Promise<Envelope[]> {
     const { outbox } = m.tables;
     const rows = await query<EnvelopeRow>(
       m.db,
@@ -135,7 +186,7 @@ export class Relay {
           where id in (
             select id from ${outbox}
             where dispatched_at is null and (claimed_until is null or claimed_until < now())
-            order by id limit ${this.options.batchSize}
+            ${which}
             for update skip locked)
           returning ${ENVELOPE_COLUMNS}`,
     );
@@ -188,17 +239,20 @@ export class Relay {
     return state.flush;
   }
 
-  private waitForWake(module: string): Promise<void> {
-    if (this.missedWakes.delete(module)) return Promise.resolve();
+  /** Until there is work (`afterError`: until the next wake-up or poll); after `pollMs` without any, the relay scans. */
+  private waitForWake(module: string, work: Work, afterError = false): Promise<void> {
+    if (!this.running || (!afterError && (work.ids.length > 0 || work.scan))) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (polled: boolean) => {
         clearTimeout(timer);
+        if (polled) work.scan = true;
         // A waker left behind after a timeout would swallow the next wake-up.
-        if (this.wakers.get(module) === done) this.wakers.delete(module);
+        if (this.wakers.get(module) === wake) this.wakers.delete(module);
         resolve();
       };
-      const timer = setTimeout(done, this.options.pollMs);
-      this.wakers.set(module, done);
+      const wake = () => done(false);
+      const timer = setTimeout(() => done(true), this.options.pollMs);
+      this.wakers.set(module, wake);
     });
   }
 }
