@@ -57,7 +57,7 @@ export class EventBus {
     this.observations = new Observations(metrics);
     const origin = randomUUID();
     this.relay = new Relay(this.registry, transport, { ...options, origin }, this.observations, logger, metrics);
-    this.outbox = new Outbox(this.registry, { notifies: options.notifies, origin }, (module, ids) => this.relay.wake(module, ids));
+    this.outbox = new Outbox(this.registry, { notifies: options.notifies, origin, leaseSeconds: options.leaseSeconds }, this.relay);
     this.letters = new DeadLetters(this.registry, transport, this.observations, logger);
     this.delivery = new Delivery(this.registry, this.outbox, this.letters, this.observations, metrics);
     this.events = new History(this.registry, options.retentionHours, logger);

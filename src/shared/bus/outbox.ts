@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor, Tx } from '../db/database.ts';
-import type { PayloadOf } from './contract.ts';
+import type { Envelope, PayloadOf } from './contract.ts';
 import { newEnvelope, outboxRowOf, type OutboxInsert } from './envelope.ts';
 import type { Registry } from './registry.ts';
 import type { BusTables } from './tables.ts';
@@ -13,7 +13,7 @@ import type { Publish } from './subscription.ts';
  * costs a JSON.stringify instead of a parameter per column per row. With `notify`, the same
  * statement sends the NOTIFY, which is transactional: other relays hear it only on commit.
  */
-function outboxInsert(table: BusTables['outbox'], rows: readonly OutboxInsert[], notify: string | undefined): SQL {
+function outboxInsert(table: BusTables['outbox'], rows: readonly OutboxInsert[], notify: string | undefined, leaseSeconds: number | undefined): SQL {
   const json = JSON.stringify(
     rows.map((r) => ({
       id: r.id,
@@ -27,8 +27,9 @@ function outboxInsert(table: BusTables['outbox'], rows: readonly OutboxInsert[],
       payload: r.payload,
     })),
   );
-  const insert = sql`insert into ${table} (id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload)
-    select id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload
+  const claimedUntil = leaseSeconds === undefined ? sql`null::timestamptz` : sql`now() + make_interval(secs => ${leaseSeconds})`;
+  const insert = sql`insert into ${table} (id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload, claimed_until)
+    select id, type, version, occurred_at, source, correlation_id, causation_id, traceparent, payload, ${claimedUntil}
     from jsonb_to_recordset(${json}::jsonb)
       as r(id uuid, type text, version int, occurred_at timestamptz, source text, correlation_id text, causation_id text, traceparent text, payload jsonb)`;
   return notify === undefined ? insert : sql`with inserted as (${insert}) select pg_notify(${NOTIFY_CHANNEL}, ${notify})`;
@@ -51,8 +52,8 @@ export interface OutboxWriter {
   publish: Publish;
   /** How many events this writer has accepted. */
   readonly published: number;
-  /** The ids of the events it has written so far. */
-  readonly written: readonly string[];
+  /** The events it has written so far, already claimed for this process's relay when it runs. */
+  readonly written: readonly Envelope[];
   flush(tx: Executor): Promise<void>;
 }
 
@@ -63,12 +64,16 @@ export interface OutboxWriter {
 export class Outbox {
   constructor(
     private readonly registry: Registry,
-    private readonly options: { notifies: boolean; origin: string },
-    /**
-     * Tells the module's relay there is work, so it need not wait for its next poll: these rows,
-     * or (without ids) whatever it finds.
-     */
-    private readonly wake: (module: string, ids?: readonly string[]) => void,
+    private readonly options: { notifies: boolean; origin: string; leaseSeconds: number },
+    private readonly relay: {
+      /** Whether this process's relay is running, so rows may be claimed for it as they are written. */
+      isRunning(): boolean;
+      /**
+       * Tells the module's relay there is work, so it need not wait for its next poll: these
+       * committed events, or (without them) whatever it finds.
+       */
+      wake(module: string, committed?: readonly Envelope[]): void;
+    },
   ) {}
 
   /**
@@ -79,7 +84,8 @@ export class Outbox {
   writer(module: string, tellsRelay = true): OutboxWriter {
     const owner = this.registry.module(module);
     const rows: OutboxInsert[] = [];
-    const written: string[] = [];
+    const envelopes: Envelope[] = [];
+    const written: Envelope[] = [];
     const notify = !this.options.notifies ? undefined : tellsRelay ? `${module}/${this.options.origin}` : module;
     let published = 0;
     const publish: Publish = async (event, payload) => {
@@ -89,6 +95,7 @@ export class Outbox {
       // Validation at the publisher: an invalid payload never reaches the outbox.
       const envelope = newEnvelope(event, event.payload.parse(payload) as PayloadOf<typeof event>, module);
       rows.push(outboxRowOf(envelope));
+      envelopes.push(envelope);
       published++;
       return envelope;
     };
@@ -101,8 +108,12 @@ export class Outbox {
       flush: async (tx) => {
         if (rows.length === 0) return;
         const batch = rows.splice(0);
-        await outboxWriteSpan(module, batch.map((r) => r.type), () => tx.execute(outboxInsert(owner.tables.outbox, batch, notify)));
-        for (const r of batch) written.push(r.id);
+        const events = envelopes.splice(0);
+        // Claimed for this process's relay as they are written: it hands them over after commit
+        // without claiming them again. Another process takes them only if the lease runs out.
+        const lease = tellsRelay && this.relay.isRunning() ? this.options.leaseSeconds : undefined;
+        await outboxWriteSpan(module, batch.map((r) => r.type), () => tx.execute(outboxInsert(owner.tables.outbox, batch, notify, lease)));
+        if (lease !== undefined) written.push(...events);
       },
     };
   }
@@ -120,10 +131,10 @@ export class Outbox {
     };
   }
 
-  /** Call once the transaction `writer` flushed into has committed: the relay claims those rows by id. */
+  /** Call once the transaction `writer` flushed into has committed: the relay hands its events over. */
   committed(module: string, writer: OutboxWriter): void {
-    if (writer.written.length > 0) this.wake(module, writer.written);
-    else if (writer.published > 0) this.wake(module);
+    if (writer.written.length > 0) this.relay.wake(module, writer.written);
+    else if (writer.published > 0) this.relay.wake(module);
   }
 
   async unitOfWork<T>(module: string, work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {

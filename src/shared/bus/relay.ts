@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { query } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -22,8 +22,8 @@ export interface RelayOptions {
 
 /** What a module's relay loop has been told since it last looked. */
 interface Work {
-  /** Rows this process committed, to claim by id. */
-  ids: string[];
+  /** Events this process committed, their rows claimed for it as they were written. */
+  committed: Envelope[];
   /** Whether to look for any claimable row: at start, on a poll, a NOTIFY from elsewhere, after an error. */
   scan: boolean;
 }
@@ -42,13 +42,18 @@ interface PendingMarks {
  *
  * Wake-ups come from this process's commits (`wake` with the ids they wrote), from other
  * processes' commits through LISTEN/NOTIFY on Postgres, and from polling every `pollMs` as the
- * backstop for both. Rows this process committed are claimed by primary key; only the other
- * wake-ups scan the pending index. The scan is what costs: every dispatched row leaves dead
- * entries in that index until VACUUM runs, and a scan walks past all of them (with autovacuum
- * off it took 3 ms a claim after 20,000 events, where a claim by id stays under 0.3 ms).
+ * backstop for both. Rows this process writes are claimed for its relay in the statement that
+ * writes them, and handed over from memory once they commit: no claim, no read back. Only the
+ * other wake-ups scan the pending index, which is what costs: every dispatched row leaves dead
+ * entries in it until VACUUM runs, and a scan walks past all of them (with autovacuum off, 3 ms
+ * a claim after 20,000 events). If this process dies first, its rows wait out their lease.
  */
 export class Relay {
   private running = false;
+  /** Whether rows written now may be claimed for this relay as they are written. */
+  isRunning(): boolean {
+    return this.running;
+  }
   private readonly loops: Promise<void>[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private readonly wakers = new Map<string, () => void>();
@@ -82,6 +87,8 @@ export class Relay {
     for (const wake of this.wakers.values()) wake();
     await Promise.allSettled(this.loops);
     this.loops.length = 0;
+    // What was claimed for this relay and not handed over goes back, so a restart need not wait out the lease.
+    await Promise.allSettled([...this.work].map(([module, work]) => this.release(module, work.committed.splice(0))));
     await this.listener?.unlisten().catch(() => {});
   }
 
@@ -90,18 +97,32 @@ export class Relay {
     await Promise.allSettled([...this.inflight]);
   }
 
-  /** There is work for the module's relay: these committed rows, or (without ids) whatever it finds. */
-  wake(module: string, ids?: readonly string[]): void {
+  /** There is work for the module's relay: these committed events, or (without them) whatever it finds. */
+  wake(module: string, committed?: readonly Envelope[]): void {
     const work = this.workOf(module);
-    // A relay far behind stops collecting ids; one scan finds them all.
-    if (ids && work.ids.length < this.options.batchSize * 16) work.ids.push(...ids);
-    else work.scan = true;
+    if (!committed) work.scan = true;
+    // A relay far behind (or stopped) gives rows back rather than hold them in memory; a scan finds them.
+    else if (!this.running || work.committed.length >= this.options.batchSize * 16) {
+      void this.release(module, committed);
+      work.scan = true;
+    } else work.committed.push(...committed);
     this.wakers.get(module)?.();
+  }
+
+  /** Ends this relay's claim on rows it will not hand over. */
+  private async release(module: string, envelopes: readonly Envelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const m = this.registry.module(module);
+    try {
+      await m.db.execute(sql`update ${m.tables.outbox} set claimed_until = null where id = any(${uuidList(envelopes.map((e) => e.id))}) and dispatched_at is null`);
+    } catch (err) {
+      this.logger.error({ err, module, count: envelopes.length }, 'could not release outbox rows; they wait out their lease');
+    }
   }
 
   private workOf(module: string): Work {
     let work = this.work.get(module);
-    if (!work) this.work.set(module, (work = { ids: [], scan: true }));
+    if (!work) this.work.set(module, (work = { committed: [], scan: true }));
     return work;
   }
 
@@ -135,8 +156,8 @@ export class Relay {
           continue;
         }
         let envelopes: Envelope[];
-        if (work.ids.length > 0) {
-          envelopes = await this.claimCommitted(m, work.ids.splice(0, this.options.batchSize));
+        if (work.committed.length > 0) {
+          envelopes = work.committed.splice(0, this.options.batchSize);
         } else if (work.scan) {
           work.scan = false;
           envelopes = await this.claim(m);
@@ -157,7 +178,6 @@ export class Relay {
         if (!this.running) return;
         this.logger.error({ err, module: m.module }, 'outbox relay failed; retrying');
         this.metrics.relayErrors.inc({ module: m.module });
-        // Ids taken off the list may not have been claimed: the next pass scans for them.
         work.scan = true;
         await this.waitForWake(m.module, work, true);
       }
@@ -165,20 +185,7 @@ export class Relay {
   }
 
   /** Claimable rows in publishing order, a batch at a time: the scan. */
-  private claim(m: ModuleBus): Promise<Envelope[]> {
-    return this.claimRows(m, sql`order by id limit ${this.options.batchSize}`);
-  }
-
-  /**
-   * Rows this process just committed, by primary key. Another relay may have claimed some
-   * already (it heard the NOTIFY); those are skipped, as are rows it is claiming right now.
-   */
-  private claimCommitted(m: ModuleBus, ids: string[]): Promise<Envelope[]> {
-    return this.claimRows(m, sql`and id = any(${uuidList(ids)})`);
-  }
-
-  /** Leases the claimable rows `which` picks; skipped are rows another relay is claiming at this moment. */
-  private async claimRows(m: ModuleBus, which: SQL): Promise<Envelope[]> {
+  private async claim(m: ModuleBus): Promise<Envelope[]> {
     const { outbox } = m.tables;
     const rows = await query<EnvelopeRow>(
       m.db,
@@ -186,7 +193,7 @@ export class Relay {
           where id in (
             select id from ${outbox}
             where dispatched_at is null and (claimed_until is null or claimed_until < now())
-            ${which}
+            order by id limit ${this.options.batchSize}
             for update skip locked)
           returning ${ENVELOPE_COLUMNS}`,
     );
@@ -241,7 +248,7 @@ export class Relay {
 
   /** Until there is work (`afterError`: until the next wake-up or poll); after `pollMs` without any, the relay scans. */
   private waitForWake(module: string, work: Work, afterError = false): Promise<void> {
-    if (!this.running || (!afterError && (work.ids.length > 0 || work.scan))) return Promise.resolve();
+    if (!this.running || (!afterError && (work.committed.length > 0 || work.scan))) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (polled: boolean) => {
         clearTimeout(timer);
