@@ -45,10 +45,14 @@ export const sagaScenario: Scenario = {
     if (missing.length > 0) return [skipped('saga', 'orders reaching COMPLETED', `skipped: module ${missing.join(', ')} not present`)];
     const orders = ctx.smoke ? 20 : 300;
     const pacedOrders = ctx.smoke ? 20 : 10 * PACED_PER_SECOND;
-    const variants: { name: string; env: Record<string, string> }[] = [
+    const ref = ctx.against;
+    const variants: { name: string; env: Record<string, string>; build?: typeof ref }[] = [
+      // --against: the earlier commit's server first, in-process, so the two in-process runs are next to each other.
+      ...(ref ? [{ name: `in-process bus at ${ref.commit}`, env: { EVENT_TRANSPORT: 'inprocess' }, build: ref }] : []),
       { name: 'in-process bus', env: { EVENT_TRANSPORT: 'inprocess' } },
       { name: 'BullMQ transport', env: { EVENT_TRANSPORT: 'bullmq', REDIS_URL: ctx.redisUrl, BULLMQ_PREFIX: `bench-saga-${process.pid}` } },
     ];
+    const targetFor = (name: string, inProcess: string, bullmq: string) => (name === 'in-process bus' ? inProcess : name === 'BullMQ transport' ? bullmq : undefined);
     // One server at a time: each opens up to (modules x DATABASE_POOL_SIZE) Postgres connections,
     // and two at once exhaust a default max_connections of 100 on a shared server.
     const setups: { name: string; results: SagaResult[]; paced: SagaResult[] }[] = [];
@@ -57,6 +61,7 @@ export const sagaScenario: Scenario = {
       let server: RunningServer | undefined;
       try {
         server = await startProject({
+          ...(v.build ? { build: v.build, name: `project-${v.build.commit}` } : {}),
           env: { ...v.env, DATABASE_URL: db.url, SEED_DEMO_MENU: 'true', PASSWORD_HASH_COST: '10', AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
         });
         const setup = { name: v.name, results: [] as SagaResult[], paced: [] as SagaResult[] };
@@ -92,7 +97,7 @@ export const sagaScenario: Scenario = {
         median: median(s.results.map((r) => r.completedPerSecond)),
         rounds: s.results.map((r) => Math.round(r.completedPerSecond * 10) / 10),
         note: `${orders} orders per round, 16 customers placing, one automatic barista${errorNote(s.results)}`,
-        target: s.name === 'in-process bus' ? '>= 135 orders/s (3 x 45 before)' : '>= 90 orders/s (3 x 30 before)',
+        target: targetFor(s.name, '>= 135 orders/s (3 x 45 before)', '>= 90 orders/s (3 x 30 before)'),
       },
       {
         scenario: 'saga',
@@ -111,7 +116,7 @@ export const sagaScenario: Scenario = {
         p99: median(s.paced.map((r) => r.paidP99)),
         rounds: s.paced.map((r) => Math.round(r.paidP50)),
         note: `${pacedOrders} orders a round, one placement every ${1000 / PACED_PER_SECOND} ms, barista working; placement answered p50 ${Math.round(median(s.paced.map((r) => r.placeP50)))} ms${errorNote(s.paced)}`,
-        target: s.name === 'in-process bus' ? '<= 50 ms' : '<= 150 ms',
+        target: targetFor(s.name, '<= 50 ms', '<= 150 ms'),
       },
     ]), ...steps];
   },
