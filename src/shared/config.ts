@@ -81,7 +81,7 @@ export const kernelSettings = z.object({
   BUS_BATCH_SIZE: positiveInt.max(1000).default(64).describe('first deliveries of one subscription committed together (in-process: per relay claim; BullMQ: the events of a relay claim carried by one job; 1 = a job and a transaction per event)'),
   OUTBOX_POLL_MS: positiveInt.default(500).describe('relay polling fallback when no wake-up arrives'),
   OUTBOX_BATCH_SIZE: positiveInt.default(200).describe('outbox rows claimed per relay round'),
-  OUTBOX_LEASE_SECONDS: positiveInt.default(60).describe('how long a claimed row is reserved before another relay may take it'),
+  OUTBOX_LEASE_SECONDS: positiveInt.default(60).describe('how long a claimed row is reserved before another relay may take it; rows a process writes are claimed for its own relay as they are written, so if it dies before handing them over they wait this long (ADR 26)'),
   EVENT_RETENTION_HOURS: positiveInt.default(24 * 7).describe('how long dispatched events stay in the outbox as history for projection rebuilds'),
 });
 
