@@ -7,7 +7,7 @@
 export { defineModule, remoteModule, type RemoteDeclaration, type ModuleContext, type ModuleDefinition, type ModuleInstance, type UnitOfWork } from './module.ts';
 export { defineApi, type ApiClient, type ApiContract, type ApiImplementation, type MethodContract } from './api.ts';
 export { defineEvent, type Envelope, type EventContract, type PayloadOf } from './bus/contract.ts';
-export { subscribe, type Commit, type DeliveryContext, type Publish, type Subscription } from './bus/subscription.ts';
+export { subscribe, type Commit, type CommitOptions, type DeliveryContext, type Publish, type Subscription } from './bus/subscription.ts';
 export { busTables, type BusTables } from './bus/tables.ts';
 export { query, type Db, type Executor, type Tx } from './db/database.ts';
 export { together } from './db/together.ts';

@@ -23,13 +23,16 @@ export const reviewsModule = defineModule({
       routes: reviewRoutes(ctx.router(), reviews),
       handlers: {
         'reviews.remember-completed-order': async (order, { commit }) => {
-          await commit((tx) =>
-            reviews.rememberCompleted(tx, {
-              orderId: order.orderId,
-              customerId: order.customerId,
-              items: order.items.map((i) => ({ itemId: i.itemId, name: i.name })),
-              completedAt: order.completedAt,
-            }),
+          // One row per completed order: other orders' rows may be written beside it.
+          await commit(
+            (tx) =>
+              reviews.rememberCompleted(tx, {
+                orderId: order.orderId,
+                customerId: order.customerId,
+                items: order.items.map((i) => ({ itemId: i.itemId, name: i.name })),
+                completedAt: order.completedAt,
+              }),
+            { touches: 'key' },
           );
         },
       },

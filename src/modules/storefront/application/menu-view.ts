@@ -1,10 +1,10 @@
-import { type ApiClient, type Tx, type Logger, ReadSnapshot } from '../../../shared/index.ts';
+import { type ApiClient, type CommitOptions, type Tx, type Logger, ReadSnapshot } from '../../../shared/index.ts';
 import type { CatalogApi } from '../../catalog/index.ts';
 import type { ViewsStore } from '../db/views-store.ts';
 import { averageRating } from '../domain/views.ts';
 
 /** Runs writes in one transaction: a handler's `commit` or the module's unit of work. */
-export type Commit = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+export type Commit = <T>(work: (tx: Tx) => Promise<T>, options?: CommitOptions) => Promise<T>;
 
 export interface MenuPage {
   entries: readonly MenuEntry[];
@@ -79,18 +79,25 @@ export class MenuView {
       throw err;
     }
     await this.changing(() =>
-      commit(async (tx) => {
-        const store = this.store.with(tx);
-        if (item) await store.saveSnapshot(item);
-        else await store.forgetItem(itemId);
-        await store.clearPending(itemId, fetchedFrom);
-      }),
+      // The item's rows only (its snapshot and its pending marker): other items' refreshes may run beside it.
+      commit(
+        async (tx) => {
+          const store = this.store.with(tx);
+          if (item) await store.saveSnapshot(item);
+          else await store.forgetItem(itemId);
+          await store.clearPending(itemId, fetchedFrom);
+        },
+        { touches: 'key' },
+      ),
     );
   }
 
-  /** Each review counts once: the bus's inbox guarantees the handler commits once per event. */
+  /**
+   * Each review counts once: the bus's inbox guarantees the handler commits once per event. A
+   * review's key is its item, so reviews of one item still add up one after another.
+   */
   countRating(itemId: string, rating: number, commit: Commit): Promise<void> {
-    return this.changing(() => commit((tx) => this.store.with(tx).addRating(itemId, rating)));
+    return this.changing(() => commit((tx) => this.store.with(tx).addRating(itemId, rating), { touches: 'key' }));
   }
 
   /** Runs a commit that changes the menu, then drops the cached page (also on failure: the commit's fate may be unknown). */
