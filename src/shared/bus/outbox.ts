@@ -37,8 +37,8 @@ function outboxInsert(table: BusTables['outbox'], rows: readonly OutboxInsert[],
 
 /**
  * The channel outbox writes NOTIFY on and relays LISTEN to. The payload is the module name, and
- * `/<origin>` when the writing process tells its own relay which rows it committed: that relay
- * then claims them by id and ignores its own echo, while every other process's relay scans.
+ * `/<origin>` when the writing process hands its committed events to its own relay: that relay
+ * ignores its own echo, while every other process's relay scans.
  */
 export const NOTIFY_CHANNEL = 'cafe_outbox';
 

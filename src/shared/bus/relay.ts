@@ -16,7 +16,7 @@ export interface RelayOptions {
   leaseSeconds: number;
   /** The deployment's Postgres client for LISTEN/NOTIFY wake-ups; undefined on PGlite. */
   listen?: (channel: string, onNotify: (payload: string) => void) => Promise<{ unlisten(): Promise<void> }>;
-  /** This process's mark in NOTIFY payloads: its own commits reach its relay by id, not by echo. */
+  /** This process's mark in NOTIFY payloads: its own commits reach its relay from memory, not by echo. */
   origin?: string;
 }
 
@@ -40,7 +40,7 @@ interface PendingMarks {
  * outbox and a crashed one's rows come back once its lease runs out. A row is marked dispatched
  * only after the transport took it; anything in between is redelivered, and inboxes absorb it.
  *
- * Wake-ups come from this process's commits (`wake` with the ids they wrote), from other
+ * Wake-ups come from this process's commits (`wake` with the events they wrote), from other
  * processes' commits through LISTEN/NOTIFY on Postgres, and from polling every `pollMs` as the
  * backstop for both. Rows this process writes are claimed for its relay in the statement that
  * writes them, and handed over from memory once they commit: no claim, no read back. Only the
@@ -50,10 +50,6 @@ interface PendingMarks {
  */
 export class Relay {
   private running = false;
-  /** Whether rows written now may be claimed for this relay as they are written. */
-  isRunning(): boolean {
-    return this.running;
-  }
   private readonly loops: Promise<void>[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private readonly wakers = new Map<string, () => void>();
@@ -69,6 +65,11 @@ export class Relay {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
   ) {}
+
+  /** Whether rows written now may be claimed for this relay as they are written. */
+  isRunning(): boolean {
+    return this.running;
+  }
 
   async start(): Promise<void> {
     this.running = true;
